@@ -4,9 +4,12 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type-checking happens once in `npm test` (tsc --noEmit); per-file isolatedModules keeps jest fast.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    // Type-checking happens once in `npm test` (tsc --noEmit); isolatedModules keeps each file's transform fast.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // jose 6, openid-client 6 and oauth4webapi ship ESM only; Jest's CommonJS runtime needs them transpiled.
+    '^.+\\.js$': ['ts-jest', { tsconfig: 'tsconfig.jest-esm.json' }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   snapshotFormat: { printBasicPrototype: false },
   testTimeout: 120000,
 };
