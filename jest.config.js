@@ -10,6 +10,8 @@ module.exports = {
     '^.+\\.js$': ['ts-jest', { tsconfig: 'tsconfig.jest-esm.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   snapshotFormat: { printBasicPrototype: false },
   testTimeout: 120000,
 };

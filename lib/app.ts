@@ -1,0 +1,32 @@
+/**
+ * Builds the brandstack CDK app from context. Kept apart from bin/ so tests
+ * build exactly what `cdk synth` builds.
+ */
+import { App, type AppProps } from 'aws-cdk-lib';
+import { BrandRegistry, resolveTarget } from './config/registry';
+import { BrandStack } from './stacks/brand-stack';
+import { acknowledgeFindings, addCompliancePacks } from './nag/compliance';
+
+export interface BrandstackAppOptions extends AppProps {
+  /** Directory of brand files. @default brands/ at the repository root */
+  readonly brandsDir?: string;
+  /** Account to deploy to. @default CDK_DEFAULT_ACCOUNT, then context `account`, else environment-agnostic */
+  readonly account?: string;
+}
+
+/**
+ * Validates everything before constructing anything: a bad brand, region or
+ * stage throws a BrandConfigError and no stack (so no template) exists.
+ */
+export function buildApp(options: BrandstackAppOptions = {}): App {
+  const app = new App(options);
+  const context = (key: string): unknown => app.node.tryGetContext(key);
+  const registry = BrandRegistry.load(options.brandsDir);
+  const target = resolveTarget(registry, { brand: context('brand'), region: context('region'), stage: context('stage') });
+  const account = options.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? (context('account') as string | undefined);
+
+  const stack = new BrandStack(app, 'BrandStack', { target, env: { account } });
+  acknowledgeFindings(stack);
+  addCompliancePacks(app);
+  return app;
+}

@@ -1,0 +1,179 @@
+/**
+ * The brand schema: what a file under `brands/` declares, and its validation.
+ * Every error names the file and the field, and for enumerations the allowed
+ * values, so a typo is fixed without reading this code.
+ */
+import { isPrivate, overlaps, parseCidr, type Ipv4Cidr } from './cidr';
+import { BrandConfigError } from './errors';
+import { deployableRegionCodes, findRegion } from './regions';
+import { STAGE_NAMES, isStageName, type StageName } from './stages';
+
+export type DatabaseMode = 'serverless' | 'provisioned';
+export const DATABASE_MODES: readonly DatabaseMode[] = ['serverless', 'provisioned'];
+
+export interface BrandNetwork {
+  /** Application VPC: ingress, EKS nodes, Aurora. /16 to /20. */
+  readonly appCidr: string;
+  /** MongoDB (DocumentDB) VPC. /16 to /24. */
+  readonly mongoCidr: string;
+  /** RabbitMQ (Amazon MQ) VPC. /16 to /24. */
+  readonly rabbitCidr: string;
+  /** The company VPN: the only source that may reach the bastion. At most /16. */
+  readonly vpnCidr: string;
+}
+
+export interface BrandConfig {
+  /** DNS-safe identifier; also the file name (`brands/<id>.json`). */
+  readonly id: string;
+  readonly displayName: string;
+  /** The region a deploy goes to when none is given. */
+  readonly homeRegion: string;
+  /** Every region the brand's data may live in (data residency). Includes the home region. */
+  readonly allowedRegions: readonly string[];
+  readonly defaultStage: StageName;
+  /** Customer (tenant) ids; each gets its own KMS key, `alias/brandstack/<brand>/<customer>`. */
+  readonly customers: readonly string[];
+  readonly network: BrandNetwork;
+  /** Public domain the identity services answer on. */
+  readonly domain: string;
+  /** Where security alarms (bastion intrusion signals) are sent. */
+  readonly securityContactEmail: string;
+  /** Aurora capacity mode per stage. Serverless v2 unless a stage says otherwise. */
+  readonly database: Readonly<Record<StageName, DatabaseMode>>;
+}
+
+const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+// KMS alias names allow [a-zA-Z0-9/_-]; we keep customers lower-case and DNS-like
+// because the id also appears in Kubernetes names and tags.
+const CUSTOMER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^\s@]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
+
+const TOP_LEVEL_FIELDS = ['id', 'displayName', 'homeRegion', 'allowedRegions', 'defaultStage', 'customers', 'network', 'domain', 'securityContactEmail', 'database'];
+const NETWORK_FIELDS = ['appCidr', 'mongoCidr', 'rabbitCidr', 'vpnCidr'];
+
+/** Validates the parsed JSON of one brand file. `file` is used in every error message. */
+export function parseBrand(file: string, raw: unknown): BrandConfig {
+  const fail = (field: string, problem: string): never => {
+    throw new BrandConfigError(`${file}: field '${field}' ${problem}`);
+  };
+  if (!isRecord(raw)) return fail('(root)', 'must be a JSON object');
+  rejectUnknown(raw, TOP_LEVEL_FIELDS, '', fail);
+
+  const id = requireString(raw, 'id', fail);
+  if (!BRAND_ID.test(id)) fail('id', `'${id}' must be DNS-safe: 2-32 lower-case letters, digits and hyphens, starting with a letter`);
+  const displayName = requireString(raw, 'displayName', fail);
+
+  const deployable = deployableRegionCodes();
+  const checkRegion = (field: string, code: string) => {
+    const entry = findRegion(code);
+    if (!entry) fail(field, `'${code}' is not in the region catalog; allowed: ${deployable.join(', ')}`);
+    if (entry?.refusedBecause) fail(field, `'${code}' is refused: ${entry.refusedBecause}`);
+  };
+  const homeRegion = requireString(raw, 'homeRegion', fail);
+  checkRegion('homeRegion', homeRegion);
+  const allowedRegions = requireStringArray(raw, 'allowedRegions', fail);
+  if (allowedRegions.length === 0) fail('allowedRegions', 'must list at least one region');
+  allowedRegions.forEach((code, index) => checkRegion(`allowedRegions[${index}]`, code));
+  rejectDuplicates(allowedRegions, 'allowedRegions', fail);
+  if (!allowedRegions.includes(homeRegion)) fail('allowedRegions', `must include the home region '${homeRegion}'`);
+
+  const defaultStage = raw.defaultStage;
+  if (!isStageName(defaultStage)) fail('defaultStage', `must be one of: ${STAGE_NAMES.join(', ')} (got ${JSON.stringify(defaultStage)})`);
+
+  const customers = requireStringArray(raw, 'customers', fail);
+  if (customers.length === 0) fail('customers', 'must list at least one customer id');
+  customers.forEach((customer, index) => {
+    if (!CUSTOMER_ID.test(customer)) {
+      fail(`customers[${index}]`, `'${customer}' cannot appear in a KMS key alias: use 1-63 lower-case letters, digits, '_' and '-', starting with a letter or digit`);
+    }
+  });
+  rejectDuplicates(customers, 'customers', fail);
+
+  const network = parseNetwork(raw.network, fail);
+
+  const domain = requireString(raw, 'domain', fail);
+  if (!DOMAIN.test(domain)) fail('domain', `'${domain}' is not a lower-case DNS name such as id.example.com`);
+  const securityContactEmail = requireString(raw, 'securityContactEmail', fail);
+  if (!EMAIL.test(securityContactEmail)) fail('securityContactEmail', `'${securityContactEmail}' is not an e-mail address`);
+
+  const database = parseDatabase(raw.database, fail);
+
+  return { id, displayName, homeRegion, allowedRegions, defaultStage: defaultStage as StageName, customers, network, domain, securityContactEmail, database };
+}
+
+type Fail = (field: string, problem: string) => never;
+
+function parseNetwork(raw: unknown, fail: Fail): BrandNetwork {
+  if (!isRecord(raw)) return fail('network', `must be an object with ${NETWORK_FIELDS.join(', ')}`);
+  rejectUnknown(raw, NETWORK_FIELDS, 'network.', fail);
+  const cidr = (field: keyof BrandNetwork, minPrefix: number, maxPrefix: number, mustBePrivate: boolean): Ipv4Cidr => {
+    const text = requireString(raw, field, fail, 'network.');
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string') return fail(`network.${field}`, `'${text}' ${parsed}`);
+    if (parsed.prefix < minPrefix) {
+      fail(`network.${field}`, `'${text}' is wider than /${minPrefix}` + (parsed.prefix === 0 ? ' (0.0.0.0/0 would open the bastion to the internet)' : ''));
+    }
+    if (parsed.prefix > maxPrefix) fail(`network.${field}`, `'${text}' is narrower than /${maxPrefix}`);
+    if (mustBePrivate && !isPrivate(parsed)) fail(`network.${field}`, `'${text}' must be inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16)`);
+    return parsed;
+  };
+  // App VPC needs room for public, workload and database subnets in three zones.
+  const app = cidr('appCidr', 16, 20, true);
+  const mongo = cidr('mongoCidr', 16, 24, true);
+  const rabbit = cidr('rabbitCidr', 16, 24, true);
+  const vpn = cidr('vpnCidr', 16, 32, false);
+  const named: Array<[string, Ipv4Cidr]> = [['network.appCidr', app], ['network.mongoCidr', mongo], ['network.rabbitCidr', rabbit], ['network.vpnCidr', vpn]];
+  for (let i = 0; i < named.length; i++) {
+    for (let j = i + 1; j < named.length; j++) {
+      if (overlaps(named[i][1], named[j][1])) {
+        fail(`${named[i][0]}`, `'${named[i][1].text}' overlaps field '${named[j][0]}' ('${named[j][1].text}'); the three VPCs and the VPN must not overlap`);
+      }
+    }
+  }
+  return { appCidr: app.text, mongoCidr: mongo.text, rabbitCidr: rabbit.text, vpnCidr: vpn.text };
+}
+
+function parseDatabase(raw: unknown, fail: Fail): Record<StageName, DatabaseMode> {
+  const result: Record<StageName, DatabaseMode> = { low: 'serverless', high: 'serverless' };
+  if (raw === undefined) return result;
+  if (!isRecord(raw)) return fail('database', `must be an object mapping ${STAGE_NAMES.join('/')} to ${DATABASE_MODES.join(' or ')}`);
+  rejectUnknown(raw, STAGE_NAMES as string[], 'database.', fail);
+  for (const stage of STAGE_NAMES) {
+    const mode = raw[stage];
+    if (mode === undefined) continue;
+    if (!(DATABASE_MODES as readonly unknown[]).includes(mode)) fail(`database.${stage}`, `must be one of: ${DATABASE_MODES.join(', ')} (got ${JSON.stringify(mode)})`);
+    result[stage] = mode as DatabaseMode;
+  }
+  return result;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function rejectUnknown(raw: Record<string, unknown>, known: string[], prefix: string, fail: Fail) {
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) fail(`${prefix}${key}`, `is not a known field; known fields: ${known.join(', ')}`);
+  }
+}
+
+function requireString(raw: Record<string, unknown>, field: string, fail: Fail, prefix = ''): string {
+  const value = raw[field];
+  if (typeof value !== 'string' || value.trim() === '') return fail(`${prefix}${field}`, `is required and must be a non-empty string (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+function requireStringArray(raw: Record<string, unknown>, field: string, fail: Fail): string[] {
+  const value = raw[field];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) return fail(field, `is required and must be an array of strings (got ${JSON.stringify(value)})`);
+  return value as string[];
+}
+
+function rejectDuplicates(values: readonly string[], field: string, fail: Fail) {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) fail(field, `lists '${value}' more than once`);
+    seen.add(value);
+  }
+}
