@@ -1,0 +1,60 @@
+/**
+ * bench/synth: wall time of `cdk synth BrandStack` against the same CLI
+ * synthesizing an empty aws-cdk-lib app (measured in the same run, interleaved,
+ * so machine noise hits both), and of every example brand × stage in one app.
+ *
+ *   npm run bench:synth            (BENCH_RUNS=5 for more samples)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BrandRegistry } from '../lib/config/registry';
+import { STAGE_NAMES } from '../lib/config/stages';
+
+const ROOT = path.join(__dirname, '..');
+const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TARGET_RATIO = 1.5;
+
+function cdkSynth(args: string[]): number {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  const started = process.hrtime.bigint();
+  const result = spawnSync(CDK, ['synth', '-q', '--no-notices', '-o', outdir, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  if (result.status !== 0) throw new Error(`cdk synth ${args.join(' ')} failed (last lines):\n${result.stderr.slice(-1500)}`);
+  return seconds;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const cases = {
+  empty: ['--app', 'npx tsx bench/fixtures/empty-app.ts', 'EmptyStack'],
+  brandStack: ['BrandStack'],
+  allBrands: ['--app', 'npx tsx bench/fixtures/all-brands-app.ts'],
+};
+const samples: Record<keyof typeof cases, number[]> = { empty: [], brandStack: [], allBrands: [] };
+
+cdkSynth(cases.empty); // warm the file cache so the first measured run is not penalised
+for (let run = 0; run < RUNS; run++) {
+  for (const name of Object.keys(cases) as Array<keyof typeof cases>) samples[name].push(cdkSynth(cases[name]));
+}
+
+const empty = median(samples.empty);
+const brand = median(samples.brandStack);
+const all = median(samples.allBrands);
+const stacks = BrandRegistry.load().ids.length * STAGE_NAMES.length;
+const ratio = brand / empty;
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+console.log(`bench/synth: median of ${RUNS} interleaved runs, same CLI (${path.relative(ROOT, CDK)})`);
+console.log(`  empty aws-cdk-lib app          ${fmt(empty)}   (baseline)`);
+console.log(`  cdk synth BrandStack           ${fmt(brand)}   ratio ${ratio.toFixed(2)}x  (target <= ${TARGET_RATIO}x)`);
+console.log(`  all ${stacks} brand x stage stacks   ${fmt(all)}   ratio ${(all / empty).toFixed(2)}x; ${fmt((all - empty) / stacks)} per brand stack above the baseline`);
+console.log(`  samples: ${JSON.stringify(samples)}`);
+if (ratio > TARGET_RATIO) console.log(`  NOTE: BrandStack synth is above the ${TARGET_RATIO}x target`);
