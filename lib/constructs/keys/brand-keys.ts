@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -41,6 +41,23 @@ export class BrandKeys extends Construct {
       alias: `alias/brandstack/${props.brandId}/platform`,
       description: `brandstack ${props.brandId}: infrastructure state (secrets, volumes, logs, backups)`,
     });
+    // CloudWatch Logs encrypts log groups with a CMK only if the key policy lets the
+    // regional logs service principal use it, scoped to this account's log groups:
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    const stack = Stack.of(this);
+    this.platformKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+          },
+        },
+      }),
+    );
     for (const customer of props.customers) {
       this.customerKeys.set(
         customer,

@@ -23,6 +23,12 @@ export class BrandVpcs extends Construct {
   readonly mongoVpc: ec2.Vpc;
   /** RabbitMQ VPC: isolated subnets only. */
   readonly rabbitVpc: ec2.Vpc;
+  /** For Aurora PostgreSQL in the app VPC: 5432 from the workload subnets only; no egress. */
+  readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /** For MongoDB (DocumentDB) in the MongoDB VPC: 27017 (TLS) from the app VPC's workload subnets only; no egress. */
+  readonly mongoSecurityGroup: ec2.SecurityGroup;
+  /** For RabbitMQ (Amazon MQ) in the RabbitMQ VPC: 5671 (AMQPS) from the workload subnets only; no egress. */
+  readonly rabbitSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: BrandVpcsProps) {
     super(scope, id);
@@ -54,6 +60,18 @@ export class BrandVpcs extends Construct {
       });
     this.mongoVpc = dataVpc('MongoVpc', props.mongoCidr);
     this.rabbitVpc = dataVpc('RabbitVpc', props.rabbitCidr);
+
+    // Data services only answer; they never open connections, so no egress rule.
+    const dataSecurityGroup = (groupId: string, vpc: ec2.IVpc, description: string, port: number, service: string) => {
+      const group = new ec2.SecurityGroup(this, groupId, { vpc, description, allowAllOutbound: false });
+      for (const subnet of this.workloadSubnets.subnets) {
+        group.addIngressRule(ec2.Peer.ipv4(subnet.ipv4CidrBlock), ec2.Port.tcp(port), `${service} from workload subnet ${subnet.availabilityZone}`);
+      }
+      return group;
+    };
+    this.databaseSecurityGroup = dataSecurityGroup('DatabaseSecurityGroup', this.appVpc, 'Aurora PostgreSQL: 5432 from workload subnets only', 5432, 'PostgreSQL (TLS)');
+    this.mongoSecurityGroup = dataSecurityGroup('MongoSecurityGroup', this.mongoVpc, 'MongoDB: 27017 (TLS) from app workload subnets only', 27017, 'MongoDB (TLS)');
+    this.rabbitSecurityGroup = dataSecurityGroup('RabbitSecurityGroup', this.rabbitVpc, 'RabbitMQ: 5671 (AMQPS) from app workload subnets only', 5671, 'AMQPS');
   }
 
   /** The subnets that run workloads (EKS nodes); the only ones routed to the data VPCs. */
