@@ -6,12 +6,17 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { BrandRegistry, resolveTarget } from './config/registry';
 import { BrandStack } from './stacks/brand-stack';
 import { acknowledgeFindings, addCompliancePacks } from './nag/compliance';
+import { loadPromotion } from './config/promotion';
+import { PIPELINE_CONTEXT, pipelineWanted } from './config/stack-selection';
+import { PipelineStack } from './stacks/pipeline-stack';
 
 export interface BrandstackAppOptions extends AppProps {
   /** Directory of brand files. @default brands/ at the repository root */
   readonly brandsDir?: string;
   /** Account to deploy to. @default CDK_DEFAULT_ACCOUNT, then context `account`, else environment-agnostic */
   readonly account?: string;
+  /** The promotion config PipelineStack is built from. @default promotion.json at the repository root */
+  readonly promotionFile?: string;
 }
 
 /**
@@ -24,9 +29,15 @@ export function buildApp(options: BrandstackAppOptions = {}): App {
   const registry = BrandRegistry.load(options.brandsDir);
   const target = resolveTarget(registry, { brand: context('brand'), region: context('region'), stage: context('stage') });
   const account = options.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? (context('account') as string | undefined);
+  // lib/config/stack-selection.ts: the pipeline re-synthesizes every promoted BrandStack, so it is built only when wanted.
+  const promotion = pipelineWanted(context(PIPELINE_CONTEXT), 'PipelineStack') ? loadPromotion(registry, context, options.promotionFile) : undefined;
 
   const stack = new BrandStack(app, 'BrandStack', { target, env: { account } });
   acknowledgeFindings(stack);
+  if (promotion) {
+    const pipelineStack = new PipelineStack(app, 'PipelineStack', { promotion });
+    [pipelineStack, ...pipelineStack.supportStacks].forEach(acknowledgeFindings);
+  }
   addCompliancePacks(app);
   return app;
 }

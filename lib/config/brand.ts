@@ -46,6 +46,8 @@ const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 // KMS alias names allow [a-zA-Z0-9/_-]; we keep customers lower-case and DNS-like
 // because the id also appears in Kubernetes names and tags.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** The platform key's alias suffix; a customer with this id would collide with it. */
+const PLATFORM_KEY_NAME = 'platform';
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^\s@]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 
@@ -87,6 +89,7 @@ export function parseBrand(file: string, raw: unknown): BrandConfig {
     if (!CUSTOMER_ID.test(customer)) {
       fail(`customers[${index}]`, `'${customer}' cannot appear in a KMS key alias: use 1-63 lower-case letters, digits, '_' and '-', starting with a letter or digit`);
     }
+    if (customer === PLATFORM_KEY_NAME) fail(`customers[${index}]`, `'${customer}' is reserved: alias/brandstack/<brand>/${PLATFORM_KEY_NAME} is the brand platform key`);
   });
   rejectDuplicates(customers, 'customers', fail);
 

@@ -20,10 +20,21 @@ export interface StageProfile {
   readonly backupRetention: Duration;
   /** How long logs are kept. */
   readonly logRetentionDays: number;
+  /** Aurora reader instances beside the writer, each in another zone (writer + 2 = three zones). */
+  readonly databaseReaders: number;
+  /** DocumentDB instances, one per zone. */
+  readonly documentDbInstances: number;
+  /** Amazon MQ for RabbitMQ deployment: three nodes across three zones, or one node. */
+  readonly brokerDeployment: 'CLUSTER_MULTI_AZ' | 'SINGLE_INSTANCE';
   /** Fewest replicas of every identity service. */
   readonly minReplicas: number;
   /** Most replicas of every identity service. */
   readonly maxReplicas: number;
+  /**
+   * Whether a pod that would unbalance the zones stays pending (DoNotSchedule)
+   * rather than being placed anyway (ScheduleAnyway).
+   */
+  readonly strictZoneSpread: boolean;
 }
 
 export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
@@ -34,8 +45,15 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
     deletionProtection: false,
     backupRetention: Duration.days(7),
     logRetentionDays: 30,
+    // Development accepts a zone outage of its data tier: storage stays replicated
+    // across three zones (Aurora, DocumentDB), compute is a single node.
+    databaseReaders: 0,
+    documentDbInstances: 1,
+    brokerDeployment: 'SINGLE_INSTANCE',
     minReplicas: 2,
     maxReplicas: 6,
+    // Development prefers balance but still runs when a zone lacks capacity.
+    strictZoneSpread: false,
   },
   high: {
     name: 'high',
@@ -44,8 +62,12 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
     deletionProtection: true,
     backupRetention: Duration.days(35),
     logRetentionDays: 365,
+    databaseReaders: 2,
+    documentDbInstances: 3,
+    brokerDeployment: 'CLUSTER_MULTI_AZ',
     minReplicas: 3,
     maxReplicas: 12,
+    strictZoneSpread: true,
   },
 };
 

@@ -1,8 +1,16 @@
-import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { BrandTarget } from '../config/registry';
+import { BrandBackup } from '../constructs/backup/brand-backup';
+import { AuroraPostgresCluster } from '../constructs/data/aurora-postgres-cluster';
+import { DocumentDbCluster } from '../constructs/data/document-db-cluster';
+import { RabbitBroker } from '../constructs/data/rabbit-broker';
 import { BrandKeys } from '../constructs/keys/brand-keys';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bastion } from '../constructs/network/bastion';
 import { BrandVpcs } from '../constructs/network/brand-vpcs';
+import { BrandCluster } from '../constructs/cluster/brand-cluster';
+import { IdentityWorkloads } from '../constructs/cluster/identity-workloads';
 
 export interface BrandStackProps extends StackProps {
   /** The brand, region and stage this stack is for. */
@@ -29,6 +37,13 @@ export class BrandStack extends Stack {
   readonly target: BrandTarget;
   readonly keys: BrandKeys;
   readonly vpcs: BrandVpcs;
+  readonly bastion: Bastion;
+  readonly database: AuroraPostgresCluster;
+  readonly mongo: DocumentDbCluster;
+  readonly broker: RabbitBroker;
+  readonly backup: BrandBackup;
+  readonly cluster: BrandCluster;
+  readonly identity: IdentityWorkloads;
 
   constructor(scope: Construct, id: string, props: BrandStackProps) {
     const { brand, region, stage } = props.target;
@@ -57,6 +72,92 @@ export class BrandStack extends Stack {
       appCidr: brand.network.appCidr,
       mongoCidr: brand.network.mongoCidr,
       rabbitCidr: brand.network.rabbitCidr,
+      flowLogKey: this.keys.platformKey,
+      // The stage's day count is one CloudWatch Logs accepts; the constructs check it.
+      flowLogRetention: stage.logRetentionDays as RetentionDays,
+      flowLogRemovalPolicy: stage.removalPolicy,
+    });
+
+    this.bastion = new Bastion(this, 'Bastion', {
+      vpc: this.vpcs.appVpc,
+      sshSourceCidr: brand.network.vpnCidr,
+      encryptionKey: this.keys.platformKey,
+      logRetention: stage.logRetentionDays as RetentionDays,
+      logRemovalPolicy: stage.removalPolicy,
+      securityContactEmail: brand.securityContactEmail,
+    });
+    this.vpcs.allowRabbitConsoleFrom(this.bastion);
+
+    const dataName = `brandstack-${brand.id}-${stage.name}`;
+    const dataRemoval = stage.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT;
+    this.database = new AuroraPostgresCluster(this, 'Database', {
+      vpc: this.vpcs.appVpc,
+      vpcSubnets: { subnetGroupName: 'Database' },
+      securityGroups: [this.vpcs.databaseSecurityGroup],
+      clusterIdentifier: dataName,
+      encryptionKey: this.keys.platformKey,
+      capacity: brand.database[stage.name],
+      readers: stage.databaseReaders,
+      backupRetention: stage.backupRetention,
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: dataRemoval,
+      logRetentionDays: stage.logRetentionDays,
+      rotationSubnets: this.vpcs.workloadSubnets,
+    });
+
+    this.mongo = new DocumentDbCluster(this, 'Mongo', {
+      vpc: this.vpcs.mongoVpc,
+      securityGroup: this.vpcs.mongoSecurityGroup,
+      clusterIdentifier: `${dataName}-mongo`,
+      encryptionKey: this.keys.platformKey,
+      instances: stage.documentDbInstances,
+      backupRetention: stage.backupRetention,
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: dataRemoval,
+      logRetentionDays: stage.logRetentionDays,
+      rotation: { vpc: this.vpcs.appVpc, vpcSubnets: this.vpcs.workloadSubnets },
+    });
+
+    this.broker = new RabbitBroker(this, 'Broker', {
+      vpc: this.vpcs.rabbitVpc,
+      securityGroups: [this.vpcs.rabbitSecurityGroup],
+      brokerName: dataName,
+      deployment: stage.brokerDeployment,
+      secretEncryptionKey: this.keys.platformKey,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    this.backup = new BrandBackup(this, 'Backup', {
+      vaultName: dataName,
+      encryptionKey: this.keys.platformKey,
+      retention: stage.backupRetention,
+      continuousResources: [this.database.clusterArn],
+      snapshotResources: [this.mongo.clusterArn],
+      volumeTags: { [BRAND_TAGS.brand]: brand.id, [BRAND_TAGS.stage]: stage.name },
+    });
+
+    this.cluster = new BrandCluster(this, 'Cluster', {
+      clusterName: dataName,
+      vpc: this.vpcs.appVpc,
+      subnets: this.vpcs.workloadSubnets,
+      key: this.keys.platformKey,
+      ingressDomain: brand.domain,
+      logRetention: stage.logRetentionDays as RetentionDays,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    this.identity = new IdentityWorkloads(this, 'Identity', {
+      cluster: this.cluster,
+      customerKeys: this.keys,
+      domain: brand.domain,
+      minReplicas: stage.minReplicas,
+      maxReplicas: stage.maxReplicas,
+      strictZoneSpread: stage.strictZoneSpread,
+      dataStores: {
+        postgresCidrs: this.vpcs.appVpc.selectSubnets({ subnetGroupName: 'Database' }).subnets.map((subnet) => subnet.ipv4CidrBlock),
+        mongoCidr: brand.network.mongoCidr,
+        rabbitCidr: brand.network.rabbitCidr,
+      },
     });
   }
 }

@@ -65,6 +65,8 @@ describe('brand schema', () => {
     expectRefused((b) => (b.customers = ['globex', 'big corp']), "'customers[1]'", 'KMS key alias');
     expectRefused((b) => (b.customers = ['a:b']), "'customers[0]'", 'KMS key alias');
     expectRefused((b) => (b.customers = []), "'customers'", 'at least one');
+    expectRefused((b) => (b.customers = ['globex', 'platform']), "'customers[1]'", 'reserved');
+    expectRefused((b) => (b.customers = ['Globex']), "'customers[0]'", 'KMS key alias');
   });
 
   test('CIDRs: malformed, host bits, public VPC ranges', () => {

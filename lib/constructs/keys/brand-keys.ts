@@ -3,12 +3,46 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
+/**
+ * The encryption-context pair every envelope operation with a customer key
+ * must carry: `{ "brandstack:customer": "<customer id>" }`. The key policy
+ * requires it, so a data key generated for one customer cannot be decrypted
+ * under another customer's name, and CloudTrail records which customer each
+ * call was for.
+ */
+export const CUSTOMER_ENCRYPTION_CONTEXT_KEY = 'brandstack:customer';
+
+/**
+ * What the account root may do with a customer key: administer it, never use it.
+ * AWS recommends the account keep administration so the key can never become
+ * unmanageable (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html);
+ * cryptographic use is left out so an IAM policy alone (even `kms:*` on `*`)
+ * cannot decrypt a customer's data: only a principal named in the key policy can.
+ */
+const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
 export interface BrandKeysProps {
   /** Brand id: part of every alias. */
   readonly brandId: string;
   /** Customer ids; each gets its own key, `alias/brandstack/<brand>/<customer>`. */
   readonly customers: readonly string[];
-  /** KMS waiting period before a scheduled key deletion. */
+  /** KMS waiting period before a scheduled key deletion (7 to 30 days). */
   readonly deletionWindow: Duration;
   /**
    * What happens to the keys when the stack is deleted.
@@ -21,6 +55,15 @@ export interface BrandKeysProps {
  * The brand's KMS keys: one platform key for infrastructure state (secrets,
  * volumes, logs, backups, cluster secrets) and one key per customer for that
  * customer's data. All are SYMMETRIC_DEFAULT (AES-256-GCM) with yearly rotation.
+ *
+ * Key policies:
+ * - platform key: the AWS default (account root `kms:*`, which delegates to IAM)
+ *   because many AWS services use it on behalf of many roles (RDS, DocumentDB,
+ *   Secrets Manager, AWS Backup, EBS, EKS); each role still needs an IAM grant
+ *   from a `grant*()` call. Plus CloudWatch Logs of this account and region.
+ * - customer keys: the account root administers but cannot use the key; use is
+ *   granted only through {@link grantCustomerEnvelopeEncryption}, per principal,
+ *   in the key policy, and only with the customer's encryption context.
  */
 export class BrandKeys extends Construct {
   /** Encrypts the brand's infrastructure state. */
@@ -29,6 +72,17 @@ export class BrandKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: BrandKeysProps) {
     super(scope, id);
+    const days = props.deletionWindow.toDays();
+    if (days < 7 || days > 30) {
+      throw new Error(`BrandKeys: 'deletionWindow' must be 7 to 30 days (KMS PendingWindowInDays); got ${days}`);
+    }
+    const seen = new Set<string>();
+    for (const customer of props.customers) {
+      if (seen.has(customer)) throw new Error(`BrandKeys: 'customers' lists '${customer}' more than once`);
+      if (customer === 'platform') throw new Error(`BrandKeys: 'customers' cannot contain 'platform': its alias is the platform key's`);
+      seen.add(customer);
+    }
+
     const common: kms.KeyProps = {
       keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
       keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
@@ -58,11 +112,23 @@ export class BrandKeys extends Construct {
         },
       }),
     );
+
     for (const customer of props.customers) {
+      const policy = new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'KeyAdministrationByTheAccount',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: KEY_ADMINISTRATION_ACTIONS,
+            resources: ['*'],
+          }),
+        ],
+      });
       this.customerKeys.set(
         customer,
         new kms.Key(this, `Customer-${customer}`, {
           ...common,
+          policy,
           alias: `alias/brandstack/${props.brandId}/${customer}`,
           description: `brandstack ${props.brandId}: data of customer ${customer}`,
         }),
@@ -75,7 +141,10 @@ export class BrandKeys extends Construct {
     return [...this.customerKeys.keys()];
   }
 
-  /** The key of one customer. */
+  /**
+   * The key of one customer. Its key policy does not delegate use to IAM:
+   * `key.grant*()` on it has no effect; use {@link grantCustomerEnvelopeEncryption}.
+   */
   customerKey(customer: string): kms.IKey {
     const key = this.customerKeys.get(customer);
     if (!key) throw new Error(`BrandKeys: no key for customer '${customer}'; customers: ${this.customers.join(', ')}`);
@@ -83,12 +152,31 @@ export class BrandKeys extends Construct {
   }
 
   /**
-   * Lets `grantee` envelope-encrypt and decrypt with every customer key (and
-   * nothing else): GenerateDataKey for new data, Decrypt for stored data keys.
+   * Lets `grantee` envelope-encrypt with every customer key (or the listed
+   * ones): GenerateDataKey for new data and Decrypt for stored data keys, both
+   * only with the encryption context `{ "brandstack:customer": "<id>" }` of
+   * that key's customer; DescribeKey to resolve aliases. Granted in each key's
+   * policy, since the keys do not delegate use to IAM.
    */
-  grantCustomerEnvelopeEncryption(grantee: iam.IGrantable): void {
-    for (const key of this.customerKeys.values()) {
-      key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
+  grantCustomerEnvelopeEncryption(grantee: iam.IGrantable, customers: readonly string[] = this.customers): void {
+    for (const customer of customers) {
+      const key = this.customerKey(customer) as kms.Key;
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [grantee.grantPrincipal],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { [`kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`]: customer } },
+        }),
+      );
+      // DescribeKey carries no encryption context, so it cannot share the condition above.
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [grantee.grantPrincipal],
+          actions: ['kms:DescribeKey'],
+          resources: ['*'],
+        }),
+      );
     }
   }
 }

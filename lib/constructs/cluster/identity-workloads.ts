@@ -1,0 +1,107 @@
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { IDENTITY_SERVICES, IdentityChart, type DataStoreNetworks, type IdentityServiceSpec } from '../../charts/identity-chart';
+import type { BrandCluster } from './brand-cluster';
+import { TRAEFIK_INGRESS } from './ingress-controller';
+
+/** What the workloads need from the brand's keys: envelope encryption with the customer keys, nothing else. */
+export interface CustomerKeyAccess {
+  grantCustomerEnvelopeEncryption(grantee: iam.IGrantable): void;
+}
+
+export interface IdentityWorkloadsProps {
+  /** The cluster, with its ingress controller and mesh. */
+  readonly cluster: BrandCluster;
+  /** The brand's customer keys; each service's role may use them and no other key. */
+  readonly customerKeys: CustomerKeyAccess;
+  /** Public domain of the identity services. */
+  readonly domain: string;
+  /** Fewest replicas of each service (at least 2). */
+  readonly minReplicas: number;
+  /** Most replicas of each service. */
+  readonly maxReplicas: number;
+  /** Refuse scheduling that unbalances zones (production). @default true */
+  readonly strictZoneSpread?: boolean;
+  /** Where the data stores are, for the egress network policies. */
+  readonly dataStores: DataStoreNetworks;
+  /** The services. @default IDENTITY_SERVICES */
+  readonly services?: readonly IdentityServiceSpec[];
+}
+
+/** The repository root: the Docker build context of the runtime image (filtered by .dockerignore). */
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * The identity runtime in the cluster: its container image (built and pushed
+ * by `cdk deploy`, never by synth), one IAM role per service bound to its
+ * service account with EKS Pod Identity, and the identity chart applied by
+ * the cluster's kubectl provider.
+ */
+export class IdentityWorkloads extends Construct {
+  readonly image: ecrAssets.DockerImageAsset;
+  readonly chart: IdentityChart;
+  /** Kubernetes objects of the chart, as applied. */
+  readonly manifest: eks.KubernetesManifest;
+  private readonly roles = new Map<string, iam.Role>();
+
+  constructor(scope: Construct, id: string, props: IdentityWorkloadsProps) {
+    super(scope, id);
+    const cluster = props.cluster.cluster;
+    const services = props.services ?? IDENTITY_SERVICES;
+
+    this.image = new ecrAssets.DockerImageAsset(this, 'RuntimeImage', {
+      directory: REPOSITORY_ROOT,
+      file: 'runtime/Dockerfile',
+      platform: ecrAssets.Platform.LINUX_AMD64,
+    });
+
+    const app = new cdk8s.App();
+    this.chart = new IdentityChart(app, 'identity', {
+      image: this.image.imageUri,
+      domain: props.domain,
+      region: Stack.of(this).region,
+      minReplicas: props.minReplicas,
+      maxReplicas: props.maxReplicas,
+      strictZoneSpread: props.strictZoneSpread,
+      dataStores: props.dataStores,
+      ingress: TRAEFIK_INGRESS,
+      services,
+    });
+    this.manifest = cluster.addCdk8sChart('IdentityChart', this.chart);
+    // The chart uses Istio's and Traefik's CRDs and needs nodes.
+    this.manifest.node.addDependency(props.cluster.mesh.ready, props.cluster.ingress.chart, props.cluster.nodePool.manifest);
+
+    for (const service of services) {
+      // Pod Identity: the agent on each node trades the pod's service-account token for this role.
+      // SourceArn/SourceAccount stop another cluster from assuming it (confused deputy).
+      const role = new iam.Role(this, `Role-${service.name}`, {
+        assumedBy: new iam.SessionTagsPrincipal(
+          new iam.ServicePrincipal('pods.eks.amazonaws.com', {
+            conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnEquals: { 'aws:SourceArn': cluster.clusterArn } },
+          }),
+        ),
+        description: `Identity service ${service.name}: envelope encryption with the brand's customer keys`,
+      });
+      props.customerKeys.grantCustomerEnvelopeEncryption(role);
+      new eks.CfnPodIdentityAssociation(this, `PodIdentity-${service.name}`, {
+        clusterName: cluster.clusterName,
+        namespace: this.chart.namespaceName,
+        serviceAccount: service.name,
+        roleArn: role.roleArn,
+      });
+      this.roles.set(service.name, role);
+    }
+  }
+
+  /** The IAM role of one service. */
+  roleOf(service: string): iam.IRole {
+    const role = this.roles.get(service);
+    if (!role) throw new Error(`IdentityWorkloads: no service '${service}'; services: ${[...this.roles.keys()].join(', ')}`);
+    return role;
+  }
+}

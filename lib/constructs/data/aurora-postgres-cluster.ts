@@ -1,0 +1,208 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { CredentialRotation } from './credential-rotation';
+import { ServiceLogGroup } from './service-log-group';
+
+/** How Aurora holds compute: Serverless v2 (ACU scaling) or provisioned instances. */
+export type AuroraCapacity = 'serverless' | 'provisioned';
+
+/**
+ * The pinned engine: Aurora PostgreSQL 17.7. Minor upgrades are applied in
+ * the maintenance window (autoMinorVersionUpgrade); major upgrades are a code change.
+ */
+export const AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_17_7;
+
+export interface AuroraPostgresClusterProps {
+  /** The application VPC. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the cluster: isolated ones, without a route to the internet.
+   * @default { subnetGroupName: 'Database' }
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Security groups of the cluster; they decide who reaches port 5432. At least one. */
+  readonly securityGroups: ec2.ISecurityGroup[];
+  /**
+   * Deterministic cluster identifier (1-63 lower-case letters, digits and
+   * single hyphens, starting with a letter); also names the log group
+   * `/aws/rds/cluster/<clusterIdentifier>/postgresql`.
+   */
+  readonly clusterIdentifier: string;
+  /** Encrypts storage, snapshots, Performance Insights, the master secret and the logs. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Serverless v2 or provisioned instances.
+   * @default 'serverless'
+   */
+  readonly capacity?: AuroraCapacity;
+  /**
+   * Instance class of provisioned instances; ignored for Serverless v2.
+   * @default r7g.large
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Serverless v2 capacity range in ACUs.
+   * @default { min: 0.5, max: 16 }
+   */
+  readonly serverlessCapacity?: { readonly min: number; readonly max: number };
+  /**
+   * Readers beside the writer; RDS places them in other zones of the subnet group.
+   * @default 1
+   */
+  readonly readers?: number;
+  /** Days of automated backups, the window of point-in-time restore (1-35). */
+  readonly backupRetention: Duration;
+  /**
+   * Whether the cluster refuses deletion. Turning it off is a weaker setting.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * What happens to the cluster when it leaves the stack.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Days exported PostgreSQL logs are kept. */
+  readonly logRetentionDays: number;
+  /**
+   * Subnets for the master-credential rotation function: it needs 5432 of the
+   * cluster and the Secrets Manager API, so subnets with egress.
+   */
+  readonly rotationSubnets: ec2.SubnetSelection;
+  /**
+   * Days between master password rotations.
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+}
+
+/**
+ * Aurora PostgreSQL for the identity runtime: encrypted with a CMK, TLS only
+ * (`rds.force_ssl=1`), IAM database authentication, master credentials in a
+ * CMK-encrypted secret rotated by Secrets Manager, PostgreSQL logs exported
+ * into a CMK-encrypted log group, enhanced monitoring and Performance Insights.
+ */
+export class AuroraPostgresCluster extends Construct implements ec2.IConnectable {
+  readonly cluster: rds.DatabaseCluster;
+  /** The master credentials (JSON: engine, host, port, username, password). */
+  readonly secret: secretsmanager.ISecret;
+  readonly connections: ec2.Connections;
+  /** `arn:<partition>:rds:<region>:<account>:cluster:<clusterIdentifier>`, for backup selections. */
+  readonly clusterArn: string;
+
+  constructor(scope: Construct, id: string, props: AuroraPostgresClusterProps) {
+    super(scope, id);
+    validate(props);
+    const capacity = props.capacity ?? 'serverless';
+    const readers = props.readers ?? 1;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_POSTGRES_VERSION });
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `${props.clusterIdentifier}: TLS only, connection logging`,
+      parameters: {
+        // Refuses non-TLS connections: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Security.html
+        'rds.force_ssl': '1',
+        ssl_min_protocol_version: 'TLSv1.2',
+        log_connections: '1',
+        log_disconnections: '1',
+      },
+    });
+
+    const logGroup = new ServiceLogGroup(this, 'PostgresqlLog', {
+      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      encryptionKey: props.encryptionKey,
+      retentionDays: props.logRetentionDays,
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    const instance = (instanceId: string, extra: { scaleWithWriter?: boolean } = {}) =>
+      capacity === 'serverless'
+        ? rds.ClusterInstance.serverlessV2(instanceId, { autoMinorVersionUpgrade: true, ...extra })
+        : rds.ClusterInstance.provisioned(instanceId, {
+            instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
+            autoMinorVersionUpgrade: true,
+            ...extra,
+          });
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      clusterIdentifier: props.clusterIdentifier,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'Database' },
+      securityGroups: props.securityGroups,
+      writer: instance('Writer'),
+      // Readers in promotion tier 1 scale with the writer, so a failover lands on equal capacity.
+      readers: Array.from({ length: readers }, (_, i) => instance(`Reader${i + 1}`, { scaleWithWriter: true })),
+      serverlessV2MinCapacity: capacity === 'serverless' ? props.serverlessCapacity?.min ?? 0.5 : undefined,
+      serverlessV2MaxCapacity: capacity === 'serverless' ? props.serverlessCapacity?.max ?? 16 : undefined,
+      credentials: rds.Credentials.fromGeneratedSecret('brandstack_admin', { encryptionKey: props.encryptionKey }),
+      storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      parameterGroup,
+      iamAuthentication: true,
+      backup: { retention: props.backupRetention, preferredWindow: '01:00-02:00' },
+      preferredMaintenanceWindow: 'sun:03:00-sun:04:00',
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy,
+      copyTagsToSnapshot: true,
+      cloudwatchLogsExports: ['postgresql'],
+      monitoringInterval: Duration.seconds(60),
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.encryptionKey,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+    });
+    // RDS would otherwise create the export log group itself, without the CMK.
+    this.cluster.node.addDependency(logGroup);
+    this.secret = this.cluster.secret!;
+    this.connections = this.cluster.connections;
+    this.clusterArn = this.cluster.clusterArn;
+
+    new CredentialRotation(this, 'MasterRotation', {
+      secret: this.secret,
+      engine: 'postgresql',
+      functionName: `${props.clusterIdentifier}-rotation`,
+      vpc: props.vpc,
+      vpcSubnets: props.rotationSubnets,
+      database: { cidr: props.vpc.vpcCidrBlock, port: this.cluster.clusterEndpoint.port },
+      logEncryptionKey: props.encryptionKey,
+      logRetentionDays: props.logRetentionDays,
+      automaticallyAfter: props.rotationInterval,
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    }).schedule.node.addDependency(this.cluster);
+  }
+
+  /** Lets `grantee` connect as `dbUser` with an IAM authentication token (rds-db:connect). */
+  grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.cluster.grantConnect(grantee, dbUser);
+  }
+}
+
+const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+
+function validate(props: AuroraPostgresClusterProps): void {
+  const fail = (prop: string, problem: string): never => {
+    throw new Error(`AuroraPostgresCluster: '${prop}' ${problem}`);
+  };
+  if (!CLUSTER_IDENTIFIER.test(props.clusterIdentifier)) {
+    fail('clusterIdentifier', `'${props.clusterIdentifier}' must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen`);
+  }
+  if (props.securityGroups.length === 0) fail('securityGroups', 'must list at least one security group');
+  const days = props.backupRetention.toDays();
+  if (days < 1 || days > 35) fail('backupRetention', `must be 1 to 35 days (got ${days})`);
+  const readers = props.readers ?? 1;
+  if (!Number.isInteger(readers) || readers < 0 || readers > 15) fail('readers', `must be an integer from 0 to 15 (got ${readers})`);
+  const range = props.serverlessCapacity;
+  if (range && (range.min < 0 || range.max > 256 || range.min > range.max)) {
+    fail('serverlessCapacity', `must satisfy 0 <= min <= max <= 256 ACUs (got ${range.min}-${range.max})`);
+  }
+  if (props.instanceType && (props.capacity ?? 'serverless') === 'serverless') {
+    fail('instanceType', "applies to provisioned capacity only; set capacity: 'provisioned' or leave it out");
+  }
+}

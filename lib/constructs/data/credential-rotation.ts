@@ -1,0 +1,93 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ServiceLogGroup } from './service-log-group';
+
+/** The database engines Secrets Manager's hosted single-user rotation supports here. */
+export type RotatedEngine = 'postgresql' | 'mongodb';
+
+export interface CredentialRotationProps {
+  /** The credentials to rotate: a JSON secret with engine, host, username, password. */
+  readonly secret: secretsmanager.ISecret;
+  /** Which hosted rotation function to use. */
+  readonly engine: RotatedEngine;
+  /**
+   * Name of the rotation Lambda; its log group `/aws/lambda/<name>` is created
+   * here, CMK-encrypted, before the first rotation. 1-64 characters.
+   */
+  readonly functionName: string;
+  /**
+   * Where the rotation function runs. It needs the database port and the
+   * Secrets Manager endpoint, so subnets with egress (or with endpoints).
+   */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of `vpc` the function runs in. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** Where the database listens, for the function's only egress besides HTTPS. */
+  readonly database: { readonly cidr: string; readonly port: number };
+  /** Encrypts the rotation function's log group. */
+  readonly logEncryptionKey: kms.IKey;
+  /** Days the rotation log is kept. */
+  readonly logRetentionDays: number;
+  /**
+   * Days between rotations.
+   * @default Duration.days(30)
+   */
+  readonly automaticallyAfter?: Duration;
+  /**
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Secrets Manager hosted single-user rotation (the AWS-provided function,
+ * deployed by the `AWS::SecretsManager-2024-10-16` transform, so synth needs
+ * no asset and no lookup) in a VPC, with a security group limited to the
+ * database and HTTPS, and a CMK-encrypted log group.
+ */
+export class CredentialRotation extends Construct implements ec2.IConnectable {
+  readonly connections: ec2.Connections;
+  readonly schedule: secretsmanager.RotationSchedule;
+
+  constructor(scope: Construct, id: string, props: CredentialRotationProps) {
+    super(scope, id);
+    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(props.functionName)) {
+      throw new Error(`CredentialRotation: 'functionName' '${props.functionName}' must be 1-64 letters, digits, '-' and '_'`);
+    }
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Secrets Manager rotation ${props.functionName}: database and HTTPS egress only`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.ipv4(props.database.cidr), ec2.Port.tcp(props.database.port), 'to the database');
+    // Secrets Manager and KMS public endpoints, reached through the subnets' NAT.
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager and KMS APIs (HTTPS)');
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+
+    const logGroup = new ServiceLogGroup(this, 'Log', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      encryptionKey: props.logEncryptionKey,
+      retentionDays: props.logRetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    const options: secretsmanager.SingleUserHostedRotationOptions = {
+      functionName: props.functionName,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: [securityGroup],
+    };
+    this.schedule = new secretsmanager.RotationSchedule(this, 'Schedule', {
+      secret: props.secret,
+      hostedRotation:
+        props.engine === 'postgresql'
+          ? secretsmanager.HostedRotation.postgreSqlSingleUser(options)
+          : secretsmanager.HostedRotation.mongoDbSingleUser(options),
+      automaticallyAfter: props.automaticallyAfter ?? Duration.days(30),
+    });
+    // The first rotation runs at deploy time; its log must land in the CMK-encrypted group.
+    this.schedule.node.addDependency(logGroup);
+  }
+}

@@ -1,0 +1,69 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import type { Promotion } from '../config/promotion';
+import { postureVerificationStep, smokeTestStep } from '../verify/deployment-checks';
+import { BrandStage } from './brand-stage';
+
+export interface PipelineStackProps extends StackProps {
+  /** Source, pipeline account and region, and what each stage deploys (promotion.json). */
+  readonly promotion: Promotion;
+}
+
+/** The command that synthesizes this stack; the pipeline's synth step and self-mutation run it. */
+export const PIPELINE_SYNTH_COMMAND = 'npx cdk synth PipelineStack';
+
+/**
+ * The release pipeline: source → synth (npm ci, npm test, cdk synth) → test →
+ * staging → preprod → manual approval → prod. Each stage is a wave with one
+ * BrandStage per brand and region, deployed in parallel, each followed by a
+ * smoke test and `brandstack verify`.
+ */
+export class PipelineStack extends Stack {
+  readonly pipeline: CodePipeline;
+  /**
+   * The stacks CodePipeline adds beside this one for the artifact replication
+   * bucket of each deployment region other than the pipeline's.
+   */
+  readonly supportStacks: Stack[];
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    const { promotion } = props;
+    super(scope, id, {
+      description: 'brandstack: release pipeline promoting BrandStacks test → staging → preprod → prod',
+      ...props,
+      env: { account: promotion.pipeline.account, region: promotion.pipeline.region },
+    });
+
+    const source = CodePipelineSource.connection(promotion.source.repository, promotion.source.branch, {
+      connectionArn: promotion.source.connectionArn,
+    });
+    this.pipeline = new CodePipeline(this, 'Pipeline', {
+      // Stage accounts differ from the pipeline's: artifacts are encrypted with a
+      // KMS key the stage accounts' deploy roles are granted.
+      crossAccountKeys: true,
+      enableKeyRotation: true,
+      synth: new ShellStep('Synth', {
+        input: source,
+        commands: ['npm ci', 'npm test', PIPELINE_SYNTH_COMMAND],
+      }),
+    });
+
+    for (const stage of promotion.stages) {
+      const wave = this.pipeline.addWave(stage.name, {
+        pre: stage.name === 'prod' ? [new ManualApprovalStep('PromoteToProd', { comment: 'preprod is verified; promote this release to prod?' })] : [],
+      });
+      for (const deployment of stage.deployments) {
+        const { brand, region } = deployment.target;
+        const id = `${stage.name}-${brand.id}-${region.code}`;
+        wave.addStage(new BrandStage(this, id, { target: deployment.target, account: deployment.account }), {
+          post: [smokeTestStep('SmokeTest', source, deployment), postureVerificationStep('VerifyPosture', source, deployment, this)],
+        });
+      }
+    }
+    // Built now rather than at synthesis so that its constructs (and the
+    // cross-region support stacks) exist when acknowledgements are applied.
+    this.pipeline.buildPipeline();
+    this.supportStacks = Object.values(this.pipeline.pipeline.crossRegionSupport).map((support) => support.stack);
+  }
+}

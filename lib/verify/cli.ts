@@ -1,0 +1,129 @@
+/**
+ * The brandstack CLI (bin/brandstack-cli.js runs it with tsx):
+ *
+ *   brandstack verify --brand <id> --stage <low|high> --region <code>
+ *   brandstack smoke  --brand <id> [--tenant <customer>] [--base-url <url>]
+ *
+ * Exit codes: 0 every expectation held; 1 at least one VIOLATED; 2 bad input,
+ * or nothing could be checked (no credentials, no network), said in one sentence.
+ */
+import { BrandConfigError } from '../config/errors';
+import { BrandRegistry, resolveTarget } from '../config/registry';
+import { STAGE_NAMES } from '../config/stages';
+import { formatReport, VerificationUnavailable, type Expectation } from './expectation';
+import { postureClients, verifyDeployedPosture, type DeployedPostureClients } from './deployed-posture';
+import { runSmokeTest } from './smoke';
+
+export const USAGE = [
+  'usage: brandstack verify --brand <id> --stage <low|high> --region <code>',
+  '       brandstack smoke --brand <id> [--tenant <customer>] [--base-url <url>]   (SMOKE_CLIENT_ID, SMOKE_CLIENT_SECRET from the environment)',
+].join('\n');
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  /** @default the real clients for the region */
+  readonly clients?: (region: string) => DeployedPostureClients;
+  /** @default brands/ at the repository root */
+  readonly brandsDir?: string;
+}
+
+/** A usage error: names the flag and the allowed values. */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === 'verify') return await verify(parseFlags(rest, ['brand', 'stage', 'region']), io);
+    if (command === 'smoke') return await smoke(parseFlags(rest, ['brand', 'tenant', 'base-url']), io);
+    throw new UsageError(command === undefined ? 'a command is required: verify or smoke' : `unknown command '${command}'; commands: verify, smoke`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof BrandConfigError) {
+      io.err(`brandstack: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof VerificationUnavailable) {
+      io.err(`brandstack: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function verify(flags: Map<string, string>, io: CliIo): Promise<number> {
+  const registry = BrandRegistry.load(io.brandsDir);
+  const brand = required(flags, 'brand', `known brands: ${registry.ids.join(', ')}`);
+  const stage = required(flags, 'stage', `allowed: ${STAGE_NAMES.join(', ')}`);
+  if (!(STAGE_NAMES as readonly string[]).includes(stage)) throw new UsageError(`--stage '${stage}' is not a stage; allowed: ${STAGE_NAMES.join(', ')}`);
+  const region = required(flags, 'region', `allowed regions for '${brand}': ${registry.ids.includes(brand) ? registry.get(brand).allowedRegions.join(', ') : '(unknown brand)'}`);
+  const target = withFlagNames(() => resolveTarget(registry, { brand, stage, region }));
+
+  const clients = (io.clients ?? postureClients)(target.region.code);
+  const results = await verifyDeployedPosture(target, clients);
+  return report(`brandstack verify: ${brand}, stage ${stage}, ${target.region.code}`, results, io);
+}
+
+async function smoke(flags: Map<string, string>, io: CliIo): Promise<number> {
+  const registry = BrandRegistry.load(io.brandsDir);
+  const brandId = required(flags, 'brand', `known brands: ${registry.ids.join(', ')}`);
+  const brand = withFlagNames(() => registry.get(brandId));
+  const tenant = flags.get('tenant') ?? brand.customers[0];
+  if (!brand.customers.includes(tenant)) throw new UsageError(`--tenant '${tenant}' is not a customer of '${brand.id}'; customers: ${brand.customers.join(', ')}`);
+  const baseUrl = flags.get('base-url') ?? `https://${brand.domain}`;
+  if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new UsageError(`--base-url '${baseUrl}' is not an http(s) URL`);
+  const clientId = io.env.SMOKE_CLIENT_ID;
+  const clientSecret = io.env.SMOKE_CLIENT_SECRET;
+  if (!clientId || !clientSecret) throw new UsageError('SMOKE_CLIENT_ID and SMOKE_CLIENT_SECRET must be set (the pipeline reads them from Secrets Manager)');
+
+  const results = await runSmokeTest({ baseUrl, tenant, clientId, clientSecret });
+  return report(`brandstack smoke: ${brand.id}, tenant ${tenant}, ${baseUrl}`, results, io);
+}
+
+function report(title: string, results: readonly Expectation[], io: CliIo): number {
+  io.out(formatReport(title, results));
+  return results.every((r) => r.held) ? 0 : 1;
+}
+
+function parseFlags(args: readonly string[], known: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!match || !known.includes(match[1])) throw new UsageError(`unknown argument '${args[i]}'; flags: ${known.map((k) => `--${k}`).join(', ')}`);
+    const value = match[2] ?? args[++i];
+    if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--${match[1]} needs a value`);
+    flags.set(match[1], value);
+  }
+  return flags;
+}
+
+function required(flags: Map<string, string>, name: string, allowed: string): string {
+  const value = flags.get(name);
+  if (value === undefined) throw new UsageError(`--${name} is required; ${allowed}`);
+  return value;
+}
+
+/** The registry speaks of context keys; on the command line they are flags. */
+function withFlagNames<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof BrandConfigError) throw new UsageError(error.message.replace(/^Unknown brand/, '--brand: unknown brand').replace(/^Region/, '--region'));
+    throw error;
+  }
+}
+
+/** Entry point of bin/brandstack-cli.js. */
+export function run(): void {
+  // The SDK warns on Node 20 that future releases need 22; package.json supports 20, and the output must stay the report.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env }).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`brandstack: unexpected failure: ${(error as Error).stack ?? error}\n`);
+      process.exit(3);
+    },
+  );
+}

@@ -1,0 +1,120 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminCredential } from '../lib/admin-credential';
+import type { ClientRegistration } from '../lib/client-registration';
+import type { IssuerUrls } from '../lib/issuer-urls';
+import type { KeyRotation } from '../lib/key-rotation';
+import { RuntimeError, TenantNotFound } from '../lib/errors';
+import type { Provisioning } from '../lib/provisioning';
+import { isTenantId } from '../lib/tenant-id';
+import type { IdentityStore, StoredSigningKey } from '../store/identity-store';
+import { createClientSchema, createTenantSchema, tenantSchema } from './schemas';
+
+export interface AdminApiContext {
+  credential: AdminCredential;
+  provisioning: Provisioning;
+  rotation: KeyRotation;
+  store: IdentityStore;
+  issuers: IssuerUrls;
+}
+
+/**
+ * The admin API: create tenants and clients, list and rotate a tenant's keys. Every route needs
+ * `Authorization: Bearer <ADMIN_TOKEN>` (RFC 6750 §2.1), and every change is logged as an audit
+ * event without secrets.
+ */
+export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization;
+    const presented = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    if (presented === undefined) {
+      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+      return reply.code(401).header('www-authenticate', 'Bearer realm="brandstack-admin"').send({ error: 'unauthorized', error_description: 'admin bearer token required' });
+    }
+    if (!ctx.credential.matches(presented)) {
+      request.log.warn({ event: 'admin.denied' }, 'admin request with a wrong token');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="brandstack-admin", error="invalid_token"')
+        .send({ error: 'invalid_token', error_description: 'the admin token is not valid' });
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof RuntimeError && 'status' in error && typeof error.status === 'number') {
+      return reply.code(error.status).send({ error: error.code, error_description: error.message });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: 'invalid_request', error_description: error.message });
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: 'invalid_request', error_description: error.message });
+    }
+    request.log.error({ err: error }, 'admin request failed');
+    return reply.code(500).send({ error: 'server_error', error_description: 'the request could not be completed' });
+  });
+
+  app.post<{ Body: { tenant: string } }>('/admin/tenants', { schema: createTenantSchema }, async (request, reply) => {
+    const { tenant } = request.body;
+    const keys = await ctx.provisioning.createTenant(tenant);
+    request.log.info({ event: 'tenant.created', tenant, active_kid: keys.active, next_kid: keys.next }, 'tenant created');
+    return reply.code(201).send({ tenant, issuer: ctx.issuers.issuer(tenant), keys });
+  });
+
+  app.post<{ Params: { tenant: string }; Body: ClientRegistration }>(
+    '/admin/tenants/:tenant/clients',
+    { schema: createClientSchema },
+    async (request, reply) => {
+      const tenant = checkedTenant(request.params.tenant);
+      const { client, secret } = await ctx.provisioning.createClient(tenant, request.body);
+      request.log.info({ event: 'client.created', tenant, client_id: client.clientId, auth_method: client.authMethod }, 'client created');
+      // The only time the secret is ever shown.
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({
+          client_id: client.clientId,
+          ...(secret === undefined ? {} : { client_secret: secret }),
+          token_endpoint_auth_method: client.authMethod,
+          scope: client.scopes.join(' '),
+          resources: client.resources,
+          default_resource: client.defaultResource,
+          access_token_ttl: client.accessTokenTtl,
+        });
+    },
+  );
+
+  app.get<{ Params: { tenant: string } }>('/admin/tenants/:tenant/keys', { schema: tenantSchema }, async (request) => {
+    const tenant = checkedTenant(request.params.tenant);
+    const keys = await ctx.store.findSigningKeys(tenant);
+    if (!keys) throw new TenantNotFound(tenant);
+    return { keys: keys.map(describeKey) };
+  });
+
+  app.post<{ Params: { tenant: string } }>('/admin/tenants/:tenant/keys/rotate', { schema: tenantSchema }, async (request) => {
+    const tenant = checkedTenant(request.params.tenant);
+    const keys = await ctx.rotation.rotate(tenant);
+    request.log.info(
+      { event: 'keys.rotated', tenant, active_kid: keys.find((k) => k.status === 'active')?.kid, next_kid: keys.find((k) => k.status === 'next')?.kid },
+      'signing keys rotated',
+    );
+    return { keys: keys.map(describeKey) };
+  });
+}
+
+function checkedTenant(tenant: string): string {
+  if (!isTenantId(tenant)) throw new TenantNotFound(tenant);
+  return tenant;
+}
+
+/** Public facts about a key; never the sealed private part. */
+function describeKey(key: StoredSigningKey) {
+  return {
+    kid: key.kid,
+    status: key.status,
+    created_at: key.createdAt.toISOString(),
+    activated_at: key.activatedAt?.toISOString() ?? null,
+    retired_at: key.retiredAt?.toISOString() ?? null,
+    retain_until: key.retainUntil?.toISOString() ?? null,
+  };
+}

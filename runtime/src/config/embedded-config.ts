@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../lib/admin-credential';
+import { CLIENT_ID } from '../lib/client-registration';
+import { ConfigError } from '../lib/errors';
+import { rsaSigningKeyFromPem } from '../lib/rsa-key';
+import type { RsaSigningKey } from '../lib/rsa-key';
+import { integer, issuerBase, optional, secret } from './env';
+import type { Env } from './env';
+import { parseTuning } from './runtime-config';
+import type { RuntimeTuning } from './runtime-config';
+
+/** `npm start`: everything optional; what is set is still validated. */
+export interface EmbeddedConfig extends RuntimeTuning {
+  host: string;
+  port: number;
+  issuerBaseUrl?: string;
+  /** The demo tenant's first signing key, from SIGNING_KEY_FILE; generated when absent. */
+  signingKey?: RsaSigningKey;
+  demoClientId?: string;
+  demoClientSecret?: string;
+  adminToken?: string;
+}
+
+/** Secrets we did not generate must at least be long enough to be unguessable. */
+export const MIN_DEMO_SECRET_LENGTH = 32;
+
+export function parseEmbeddedConfig(env: Env): EmbeddedConfig {
+  const demoClientId = optional(env, 'DEMO_CLIENT_ID');
+  if (demoClientId !== undefined && !CLIENT_ID.test(demoClientId)) {
+    throw new ConfigError('DEMO_CLIENT_ID', `DEMO_CLIENT_ID must match ${CLIENT_ID}, got "${demoClientId}".`);
+  }
+  return {
+    ...parseTuning(env),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 8080, 0, 65_535),
+    issuerBaseUrl: issuerBase(env, 'ISSUER_BASE_URL', { required: false, allowHttp: true }),
+    signingKey: signingKeyFile(optional(env, 'SIGNING_KEY_FILE')),
+    demoClientId,
+    // Client secrets are checked with a fast keyed hash, which is only sound for high-entropy
+    // secrets; see SecretHasher.
+    demoClientSecret: secret(env, 'DEMO_CLIENT_SECRET', MIN_DEMO_SECRET_LENGTH, 'a high-entropy value, e.g. openssl rand -base64 32'),
+    adminToken: secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH, 'e.g. openssl rand -base64 32'),
+  };
+}
+
+function signingKeyFile(path: string | undefined): RsaSigningKey | undefined {
+  if (path === undefined) return undefined;
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (error) {
+    throw new ConfigError('SIGNING_KEY_FILE', `SIGNING_KEY_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)} (${path}).`);
+  }
+  try {
+    return rsaSigningKeyFromPem(pem);
+  } catch (error) {
+    const reason = error instanceof TypeError && /signing key/.test(error.message) ? error.message : 'not a PEM private key';
+    throw new ConfigError('SIGNING_KEY_FILE', `SIGNING_KEY_FILE must hold a PEM RSA private key of at least 2048 bits: ${reason} (${path}).`);
+  }
+}

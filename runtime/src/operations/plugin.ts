@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { RuntimeMetrics } from '../lib/runtime-metrics';
+import type { TenantKeyring } from '../lib/tenant-keyring';
+import type { IdentityStore } from '../store/identity-store';
+
+export interface OperationsContext {
+  store: IdentityStore;
+  keyring: TenantKeyring;
+  metrics: RuntimeMetrics;
+  /** A readiness check slower than this counts as failed; probes must not hang. @default 2000 */
+  readinessTimeoutMs?: number;
+}
+
+/**
+ * Probes and metrics for the platform. The Kubernetes charts probe /healthz/live (restart when
+ * the process is wedged) and /healthz/ready (send traffic only when tokens can be issued): so
+ * readiness checks the store and that the keys open and sign, while liveness checks nothing
+ * external, lest a database outage restart every pod.
+ */
+export async function operationsRoutes(app: FastifyInstance, ctx: OperationsContext): Promise<void> {
+  const timeoutMs = ctx.readinessTimeoutMs ?? 2000;
+
+  app.get('/healthz/live', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { status: 'live' };
+  });
+
+  app.get('/healthz/ready', async (request, reply) => {
+    const checks = {
+      store: await outcome(() => ctx.store.ping(), timeoutMs),
+      keys: await outcome(() => ctx.keyring.check(), timeoutMs),
+    };
+    const ready = checks.store === 'ok' && checks.keys === 'ok';
+    if (!ready) request.log.warn({ checks }, 'not ready');
+    reply.code(ready ? 200 : 503).header('cache-control', 'no-store');
+    return { status: ready ? 'ready' : 'not_ready', checks };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+}
+
+async function outcome(check: () => Promise<void>, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return 'ok';
+  } catch (error) {
+    // Store and key errors name hosts, users or kids at most, never credentials.
+    return `failing: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}

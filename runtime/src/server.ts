@@ -1,0 +1,54 @@
+/**
+ * The production entrypoint, bundled to dist/runtime/server.js for the container. Every input
+ * that matters must be configured explicitly (see production-config.ts); without it the process
+ * exits with status 78 (EX_CONFIG) and one sentence naming the variable.
+ */
+import { buildIdentityRuntime } from './app';
+import { parseProductionConfig } from './config/production-config';
+import { ConfigError } from './lib/errors';
+import { KeySealer } from './lib/key-sealer';
+import { createLogger } from './lib/logger';
+import { SecretHasher } from './lib/secret-hasher';
+import { closeOnSignals } from './shutdown';
+import { PostgresStore } from './store/postgres-store';
+
+async function start(): Promise<void> {
+  const config = parseProductionConfig(process.env);
+  const logger = createLogger({ level: config.logLevel, destination: 1 });
+
+  let store: PostgresStore;
+  try {
+    store = await PostgresStore.connect({
+      connectionString: config.databaseUrl,
+      schema: config.databaseSchema,
+      onPoolError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed'),
+    });
+  } catch (error) {
+    // The message of a pg connection error names host and port, never the password.
+    throw new Error(`cannot connect to PostgreSQL at DATABASE_URL or migrate schema "${config.databaseSchema}": ${(error as Error).message}`);
+  }
+
+  const runtime = await buildIdentityRuntime({
+    store,
+    sealer: new KeySealer(config.keyEncryptionKey),
+    hasher: new SecretHasher(config.clientSecretPepper),
+    adminToken: config.adminToken,
+    logger,
+    issuerBaseUrl: config.issuerBaseUrl,
+    keyCacheSeconds: config.keyCacheSeconds,
+    clientCacheSeconds: config.clientCacheSeconds,
+    jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+    publicationDelaySeconds: config.publicationDelaySeconds,
+  });
+  const base = await runtime.listen(config.host, config.port);
+  logger.info({ listening: base, issuer_base: config.issuerBaseUrl, signing_key_source: config.signingKeySource }, 'identity runtime listening (PostgreSQL store)');
+  closeOnSignals(logger, async () => {
+    await runtime.close();
+    await store.close();
+  });
+}
+
+start().catch((error: unknown) => {
+  process.stderr.write(`identity runtime: ${error instanceof ConfigError ? error.message : `failed to start: ${error instanceof Error ? error.message : String(error)}`}\n`);
+  process.exit(error instanceof ConfigError ? 78 : 1);
+});

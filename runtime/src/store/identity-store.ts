@@ -1,0 +1,107 @@
+import type { PublicJwk } from '../lib/rsa-key';
+
+/**
+ * The storage contract of the identity runtime. Every operation names its tenant: there is no
+ * call that can read or write across tenants, which is the logical isolation layer the
+ * reference design asks for. Two implementations: `MemoryStore` (embedded, `npm start`) and
+ * `PostgresStore` (production); one behavioural suite runs against both.
+ *
+ * Time is always passed in, never read from the database clock, so both stores agree with the
+ * service's clock (and tests can move it).
+ */
+export interface IdentityStore {
+  /** Resolves when the store can serve queries; used by /healthz/ready. */
+  ping(): Promise<void>;
+
+  /** Creates a tenant with its first active and next keys, atomically. Throws TenantExists. */
+  createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date): Promise<void>;
+
+  /** Any one tenant id, or undefined when there are none; lets readiness probe real key material. */
+  anyTenantId(): Promise<string | undefined>;
+
+  /** The tenant's keys, or undefined when the tenant does not exist. */
+  findSigningKeys(tenantId: string): Promise<StoredSigningKey[] | undefined>;
+
+  /**
+   * Applies a rotation decided by `plan` from the tenant's current keys, under a per-tenant lock
+   * so concurrent rotations serialise. Throws TenantNotFound, or whatever `plan` throws (and then
+   * changes nothing). Returns the resulting keys.
+   */
+  rotateSigningKeys(tenantId: string, plan: (state: RotationState) => RotationPlan): Promise<StoredSigningKey[]>;
+
+  /** Throws TenantNotFound or ClientExists; writes nothing in either case. */
+  createClient(client: StoredClient): Promise<void>;
+
+  findClient(tenantId: string, clientId: string): Promise<StoredClient | undefined>;
+
+  /** Idempotent (RFC 7009 §2.2: revoking a revoked token succeeds). */
+  revokeToken(tenantId: string, jti: string, expiresAt: Date): Promise<void>;
+
+  isTokenRevoked(tenantId: string, jti: string): Promise<boolean>;
+
+  /**
+   * Records a client assertion's jti; false when it was already used (RFC 7523 §3 item 7).
+   * Entries are kept until the assertion expires.
+   */
+  consumeAssertionId(tenantId: string, clientId: string, jti: string, expiresAt: Date): Promise<boolean>;
+
+  /** Drops revocations and assertion ids past their expiry, and keys past their retention. */
+  purgeExpired(now: Date): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/**
+ * A key's life: `next` (published, not signing) → `active` (signing) → `retired` (published
+ * until `retainUntil`, its private half erased). RFC 7517 verifiers pick keys by kid, so a key
+ * must be in the JWKS before the first token it signs and after the last one expires.
+ */
+export type KeyStatus = 'next' | 'active' | 'retired';
+
+export interface StoredSigningKey {
+  kid: string;
+  status: KeyStatus;
+  publicJwk: PublicJwk;
+  /** AES-256-GCM sealed PKCS#8 (see KeySealer); null once retired, as it will never sign again. */
+  sealedPrivateKey: Buffer | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+  retiredAt: Date | null;
+  retainUntil: Date | null;
+}
+
+export interface RotationState {
+  keys: StoredSigningKey[];
+  /** The longest access-token TTL among the tenant's clients, in seconds (0 without clients). */
+  maxAccessTokenTtl: number;
+}
+
+export interface RotationPlan {
+  at: Date;
+  /** The current active key becomes retired and is kept until this instant. */
+  retire: { kid: string; retainUntil: Date };
+  /** The current next key starts signing. */
+  activate: string;
+  /** The freshly generated key published as the new next key. */
+  publish: StoredSigningKey;
+  /** Retired keys whose retention has passed. */
+  drop: string[];
+}
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export interface StoredClient {
+  tenantId: string;
+  clientId: string;
+  authMethod: ClientAuthMethod;
+  /** HMAC-SHA-256 of the secret (SecretHasher); null for private_key_jwt clients. */
+  secretHash: Buffer | null;
+  /** The client's public keys for private_key_jwt (RFC 7591 §2 `jwks`); null otherwise. */
+  jwks: { keys: Record<string, unknown>[] } | null;
+  scopes: string[];
+  /** Resource indicators (RFC 8707) this client may request; each becomes an `aud` value. */
+  resources: string[];
+  defaultResource: string;
+  accessTokenTtl: number;
+  createdAt: Date;
+}

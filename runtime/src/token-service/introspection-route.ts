@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { epochSeconds } from '../lib/clock';
+import type { FormParams } from '../lib/form-body';
+import { verifyAccessToken } from '../lib/token-verifier';
+import { requireTenant } from './context';
+import type { TokenServiceContext } from './context';
+import { tokenOperationSchema } from './schemas';
+
+/**
+ * RFC 7662 token introspection. The caller must be a client of this tenant (§2.1). Anything
+ * that is not a valid, unexpired, unrevoked access token of this tenant is `active: false`
+ * (§2.2), including a token another tenant signed: verification only considers this tenant's
+ * keys and issuer.
+ */
+export function introspectionRoute(app: FastifyInstance, ctx: TokenServiceContext): void {
+  app.post<{ Params: { tenant: string }; Body: { token: string } }>(
+    '/t/:tenant/introspect',
+    { schema: tokenOperationSchema, config: { endpoint: 'introspect' } },
+    async (request, reply) => {
+      const tenantId = request.params.tenant;
+      const keys = await requireTenant(ctx, tenantId);
+      const issuer = ctx.issuers.issuer(tenantId);
+      await ctx.authenticator.authenticate({
+        tenantId,
+        issuer,
+        tokenEndpoint: ctx.issuers.endpoint(tenantId, 'token'),
+        endpoint: ctx.issuers.endpoint(tenantId, 'introspect'),
+        authorization: request.headers.authorization,
+        params: request.body as unknown as FormParams,
+      });
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+      const claims = verifyAccessToken(request.body.token, keys, { issuer, tenant: tenantId, nowSeconds: epochSeconds(ctx.clock) });
+      // Revocation is read from the store on every call, never cached: a revoked token must be
+      // inactive on every instance at once.
+      if (!claims || (await ctx.store.isTokenRevoked(tenantId, claims.jti))) return { active: false };
+      return {
+        active: true,
+        scope: claims.scope,
+        client_id: claims.client_id,
+        token_type: 'Bearer',
+        exp: claims.exp,
+        iat: claims.iat,
+        sub: claims.sub,
+        aud: claims.aud,
+        iss: claims.iss,
+        jti: claims.jti,
+        tenant: claims.tenant,
+      };
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { epochSeconds } from '../lib/clock';
+import { InvalidRequest } from '../lib/errors';
+import type { FormParams } from '../lib/form-body';
+import { verifyAccessToken } from '../lib/token-verifier';
+import { requireTenant } from './context';
+import type { TokenServiceContext } from './context';
+import { tokenOperationSchema } from './schemas';
+
+/**
+ * RFC 7009 token revocation. Invalid, expired, foreign or already revoked tokens get 200
+ * (§2.2: "invalid tokens do not cause an error response"); token_type_hint is ignored, as §2.1
+ * permits, since access tokens are the only kind issued. A valid token of another client is
+ * refused (§2.1: the server "verifies whether the token was issued to the client making the
+ * revocation request").
+ */
+export function revocationRoute(app: FastifyInstance, ctx: TokenServiceContext): void {
+  app.post<{ Params: { tenant: string }; Body: { token: string } }>(
+    '/t/:tenant/revoke',
+    { schema: tokenOperationSchema, config: { endpoint: 'revoke' } },
+    async (request, reply) => {
+      const tenantId = request.params.tenant;
+      const keys = await requireTenant(ctx, tenantId);
+      const issuer = ctx.issuers.issuer(tenantId);
+      const client = await ctx.authenticator.authenticate({
+        tenantId,
+        issuer,
+        tokenEndpoint: ctx.issuers.endpoint(tenantId, 'token'),
+        endpoint: ctx.issuers.endpoint(tenantId, 'revoke'),
+        authorization: request.headers.authorization,
+        params: request.body as unknown as FormParams,
+      });
+      const claims = verifyAccessToken(request.body.token, keys, { issuer, tenant: tenantId, nowSeconds: epochSeconds(ctx.clock) });
+      if (claims) {
+        if (claims.client_id !== client.clientId) throw new InvalidRequest('client is not authorized to revoke the presented token');
+        // Kept until the token would have expired anyway; after that, expiry alone rejects it.
+        await ctx.store.revokeToken(tenantId, claims.jti, new Date(claims.exp * 1000));
+        request.log.info({ tenant: tenantId, client_id: client.clientId, jti: claims.jti }, 'access token revoked');
+      }
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache').code(200).send();
+    },
+  );
+}
