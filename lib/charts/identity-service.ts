@@ -131,6 +131,8 @@ export class IdentityService extends Construct {
           name: 'runtime',
           image: props.image,
           args: props.args,
+          // Images are immutable (content-hash tags), so a node's cached copy is always the right one.
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
           ports: [{ number: RUNTIME_PORT, name: 'http' }],
           envVariables: {
             ...Object.fromEntries(Object.entries(props.env ?? {}).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)])),

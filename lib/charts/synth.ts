@@ -1,7 +1,8 @@
 /**
  * `npm run synth:charts`: writes the identity chart of every brand and stage
  * to chart-out/<brand>-<stage>.yaml for review, without the CDK app (no
- * cluster, no image build; the image is a placeholder reference).
+ * cluster, no image build; the image is a placeholder reference). Every object
+ * is schema-validated first.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +14,7 @@ import { STAGE_NAMES, STAGE_PROFILES } from '../config/stages';
 import { BrandVpcs } from '../constructs/network/brand-vpcs';
 import { TRAEFIK_INGRESS } from '../constructs/cluster/ingress-controller';
 import { IdentityChart } from './identity-chart';
+import { validateManifests } from './manifest-validation';
 
 const outdir = path.resolve(__dirname, '..', '..', 'chart-out');
 fs.mkdirSync(outdir, { recursive: true });
@@ -44,8 +46,13 @@ for (const brand of BrandRegistry.load().brands) {
       },
       ingress: TRAEFIK_INGRESS,
     });
+    const objects = app.charts.flatMap((chart) => chart.toJson());
+    const problems = validateManifests(objects);
+    if (problems.length > 0) {
+      throw new Error(`synth:charts: ${brand.id}/${stage.name} has invalid objects:\n${problems.map((p) => `  ${p.object}: ${p.problems.join('; ')}`).join('\n')}`);
+    }
     const file = path.join(outdir, `${brand.id}-${stage.name}.yaml`);
-    fs.writeFileSync(file, Yaml.stringify(...app.charts.flatMap((chart) => chart.toJson())));
+    fs.writeFileSync(file, Yaml.stringify(...objects));
     process.stdout.write(`${path.relative(process.cwd(), file)}\n`);
   }
 }

@@ -8,12 +8,18 @@
  * model states what will be deployed, not what the code meant to deploy.
  */
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { clusterPosture } from './sections/cluster';
+import { encryptionPosture } from './sections/encryption';
+import { networkPosture } from './sections/network';
 import { placementPosture } from './sections/placement';
 import { TemplateView, type CfnTemplate, type PostureInput } from './template';
 
 /** Section name → builder. Order here is the order in the snapshot. */
 export const POSTURE_SECTIONS = {
   placement: placementPosture,
+  network: networkPosture,
+  encryption: encryptionPosture,
+  cluster: clusterPosture,
 } as const;
 
 export type Posture = { [K in keyof typeof POSTURE_SECTIONS]: ReturnType<(typeof POSTURE_SECTIONS)[K]> };

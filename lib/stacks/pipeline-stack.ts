@@ -56,7 +56,8 @@ export class PipelineStack extends Stack {
       for (const deployment of stage.deployments) {
         const { brand, region } = deployment.target;
         const id = `${stage.name}-${brand.id}-${region.code}`;
-        wave.addStage(new BrandStage(this, id, { target: deployment.target, account: deployment.account }), {
+        // Beside this stack, not inside it: the stack holds only the pipeline's own resources.
+        wave.addStage(new BrandStage(scope, id, { target: deployment.target, account: deployment.account }), {
           post: [smokeTestStep('SmokeTest', source, deployment), postureVerificationStep('VerifyPosture', source, deployment, this)],
         });
       }

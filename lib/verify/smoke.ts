@@ -62,7 +62,9 @@ async function request(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new VerificationUnavailable(`${new URL(url).origin} could not be reached (${cause}); nothing was verified.`);
+    // fetch (undici) puts the socket error in `cause`, an AggregateError when several addresses were tried.
+    const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+    const reason = cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).name;
+    throw new VerificationUnavailable(`${new URL(url).origin} could not be reached (${reason}); nothing was verified.`);
   }
 }

@@ -93,6 +93,9 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     bodyLimit: 64 * 1024,
     // Client ids and tenant ids are short; long path parameters are attacks.
     routerOptions: { maxParamLength: 128 },
+    // Reject what the schemas do not allow instead of silently dropping or coercing it: an admin
+    // request with a misspelt field must fail, not create something else than was asked for.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'not_found', error_description: `no route ${request.method} ${request.url.split('?')[0]}` });

@@ -68,7 +68,7 @@ export class IngressController extends Construct {
       validation: acm.CertificateValidation.fromDns(),
     });
 
-    const namespace = props.cluster.addManifest('Namespace', {
+    const namespace = props.cluster.addManifest('TraefikNamespace', {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: {

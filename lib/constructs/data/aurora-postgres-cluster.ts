@@ -17,6 +17,9 @@ export type AuroraCapacity = 'serverless' | 'provisioned';
  */
 export const AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_17_7;
 
+/** The PostgreSQL port; the network's security group admits it from the workload subnets. */
+const PORT = 5432;
+
 export interface AuroraPostgresClusterProps {
   /** The application VPC. */
   readonly vpc: ec2.IVpc;
@@ -51,7 +54,8 @@ export interface AuroraPostgresClusterProps {
    */
   readonly serverlessCapacity?: { readonly min: number; readonly max: number };
   /**
-   * Readers beside the writer; RDS places them in other zones of the subnet group.
+   * Readers beside the writer, each in the next zone of the subnets (so at
+   * most the number of zones minus one).
    * @default 1
    */
   readonly readers?: number;
@@ -122,7 +126,13 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
-    const instance = (instanceId: string, extra: { scaleWithWriter?: boolean } = {}) =>
+    // One instance per zone, writer first, so a zone outage costs at most one instance.
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: 'Database' };
+    const zones = props.vpc.selectSubnets(vpcSubnets).availabilityZones;
+    if (readers + 1 > zones.length) {
+      throw new Error(`AuroraPostgresCluster: 'readers' (${readers}) plus the writer exceed the zones of 'vpcSubnets' (${zones.join(', ')})`);
+    }
+    const instance = (instanceId: string, extra: { scaleWithWriter?: boolean; availabilityZone?: string } = {}) =>
       capacity === 'serverless'
         ? rds.ClusterInstance.serverlessV2(instanceId, { autoMinorVersionUpgrade: true, ...extra })
         : rds.ClusterInstance.provisioned(instanceId, {
@@ -134,12 +144,13 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine,
       clusterIdentifier: props.clusterIdentifier,
+      port: PORT,
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'Database' },
+      vpcSubnets,
       securityGroups: props.securityGroups,
-      writer: instance('Writer'),
+      writer: instance('Writer', { availabilityZone: zones[0] }),
       // Readers in promotion tier 1 scale with the writer, so a failover lands on equal capacity.
-      readers: Array.from({ length: readers }, (_, i) => instance(`Reader${i + 1}`, { scaleWithWriter: true })),
+      readers: Array.from({ length: readers }, (_, i) => instance(`Reader${i + 1}`, { scaleWithWriter: true, availabilityZone: zones[i + 1] })),
       serverlessV2MinCapacity: capacity === 'serverless' ? props.serverlessCapacity?.min ?? 0.5 : undefined,
       serverlessV2MaxCapacity: capacity === 'serverless' ? props.serverlessCapacity?.max ?? 16 : undefined,
       credentials: rds.Credentials.fromGeneratedSecret('brandstack_admin', { encryptionKey: props.encryptionKey }),
@@ -170,7 +181,7 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       functionName: `${props.clusterIdentifier}-rotation`,
       vpc: props.vpc,
       vpcSubnets: props.rotationSubnets,
-      database: { cidr: props.vpc.vpcCidrBlock, port: this.cluster.clusterEndpoint.port },
+      database: { cidr: props.vpc.vpcCidrBlock, port: PORT },
       logEncryptionKey: props.encryptionKey,
       logRetentionDays: props.logRetentionDays,
       automaticallyAfter: props.rotationInterval,

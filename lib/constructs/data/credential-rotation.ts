@@ -44,7 +44,7 @@ export interface CredentialRotationProps {
 
 /**
  * Secrets Manager hosted single-user rotation (the AWS-provided function,
- * deployed by the `AWS::SecretsManager-2024-10-16` transform, so synth needs
+ * deployed by the `AWS::SecretsManager-2024-09-16` transform, so synth needs
  * no asset and no lookup) in a VPC, with a security group limited to the
  * database and HTTPS, and a CMK-encrypted log group.
  */

@@ -11,6 +11,9 @@ import { ServiceLogGroup } from './service-log-group';
 /** The pinned engine: DocumentDB 5.0 (MongoDB 5.0 API), parameter family docdb5.0. */
 export const DOCUMENT_DB_VERSION = { engineVersion: '5.0.0', family: 'docdb5.0' } as const;
 
+/** The MongoDB port; the network's security group and NACLs admit it from the workload subnets. */
+const PORT = 27017;
+
 export interface DocumentDbClusterProps {
   /** The MongoDB VPC. */
   readonly vpc: ec2.IVpc;
@@ -113,6 +116,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
     this.cluster = new docdb.DatabaseCluster(this, 'Cluster', {
       engineVersion: DOCUMENT_DB_VERSION.engineVersion,
       dbClusterName: props.clusterIdentifier,
+      port: PORT,
       masterUser: { username: 'brandstack_admin', kmsKey: props.encryptionKey },
       instances,
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
@@ -160,7 +164,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
       functionName: `${props.clusterIdentifier}-rotation`,
       vpc: props.rotation.vpc,
       vpcSubnets: props.rotation.vpcSubnets,
-      database: { cidr: props.vpc.vpcCidrBlock, port: this.cluster.clusterEndpoint.port },
+      database: { cidr: props.vpc.vpcCidrBlock, port: PORT },
       logEncryptionKey: props.encryptionKey,
       logRetentionDays: props.logRetentionDays,
       automaticallyAfter: props.rotationInterval,

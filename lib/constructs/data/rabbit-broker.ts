@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as mq from 'aws-cdk-lib/aws-amazonmq';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ENCRYPTION_EXCEPTION_METADATA } from '../../posture/sections/encryption';
 
 /**
  * Pinned engine. Amazon MQ for RabbitMQ 3.13 takes `major.minor` only and
@@ -11,9 +12,6 @@ import { Construct } from 'constructs';
  * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-version-management.html
  */
 export const RABBITMQ_VERSION = '3.13';
-
-/** Where the posture model reads why a resource is not under a customer-managed key. */
-export const ENCRYPTION_EXCEPTION_METADATA = 'brandstack:encryption-exception';
 
 /**
  * Why the broker's storage is under an AWS-owned key. Stated in the template
@@ -125,7 +123,7 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
       encryptionOptions: { useAwsOwnedKey: true },
       maintenanceWindowStartTime: { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' },
     });
-    this.broker.cfnOptions.metadata = { [ENCRYPTION_EXCEPTION_METADATA]: RABBITMQ_AWS_OWNED_KEY_REASON };
+    this.broker.addMetadata(ENCRYPTION_EXCEPTION_METADATA, RABBITMQ_AWS_OWNED_KEY_REASON);
     this.connections = new ec2.Connections({ securityGroups: props.securityGroups, defaultPort: ec2.Port.tcp(5671) });
     this.broker.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.amqpsEndpoints = this.broker.attrAmqpEndpoints;

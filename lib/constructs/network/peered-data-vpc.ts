@@ -141,7 +141,7 @@ export class PeeredDataVpc extends Construct {
       toPort: port,
       description: `${description} in ${this.node.id}`,
     });
-    ingress.addDependency(this.peering.peeringConnection);
-    egress.addDependency(this.peering.peeringConnection);
+    ingress.node.addDependency(this.peering.peeringConnection);
+    egress.node.addDependency(this.peering.peeringConnection);
   }
 }

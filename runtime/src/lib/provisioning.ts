@@ -3,7 +3,7 @@ import type { ClientDirectory } from './client-directory';
 import type { ClientRegistration } from './client-registration';
 import { registerClient } from './client-registration';
 import type { Clock } from './clock';
-import { InvalidRequest } from './errors';
+import { InvalidRequest, TenantExists } from './errors';
 import type { KeyRotation } from './key-rotation';
 import { generateRsaSigningKey } from './rsa-key';
 import type { RsaSigningKey } from './rsa-key';
@@ -34,6 +34,8 @@ export class Provisioning {
    */
   async createTenant(tenantId: string, options: { activeKey?: RsaSigningKey } = {}): Promise<{ active: string; next: string }> {
     if (!isTenantId(tenantId)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
+    // Cheap refusal before ~100 ms of key generation; the store's transaction still decides races.
+    if (await this.deps.store.findSigningKeys(tenantId)) throw new TenantExists(tenantId);
     const [active, next] = await Promise.all([options.activeKey ?? generateRsaSigningKey(), generateRsaSigningKey()]);
     const at = new Date(this.deps.clock.now());
     await this.deps.store.createTenant(

@@ -1,0 +1,192 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { validateManifests } from '../../../lib/charts/manifest-validation';
+import { BrandCluster } from '../../../lib/constructs/cluster/brand-cluster';
+import { EncryptedNodePool } from '../../../lib/constructs/cluster/encrypted-node-pool';
+import { IdentityWorkloads } from '../../../lib/constructs/cluster/identity-workloads';
+import { IngressController } from '../../../lib/constructs/cluster/ingress-controller';
+import { ServiceMesh } from '../../../lib/constructs/cluster/service-mesh';
+import { HELM_RESOURCE_TYPE, kubernetesObjects } from '../../../lib/posture/sections/cluster';
+import { TemplateView } from '../../../lib/posture/template';
+import { synthTarget } from '../../helpers/synth';
+
+describe.each([
+  { brand: 'acme', stage: 'high' as const },
+  { brand: 'koala', stage: 'low' as const },
+])('BrandStack $brand/$stage cluster', (target) => {
+  const synthesized = () => synthTarget(target);
+  const platformKey = () => {
+    const [[id]] = Object.entries<any>(synthesized().json.Resources).filter(([, r]) => r.Type === 'AWS::KMS::Alias' && r.Properties.AliasName.endsWith('/platform')).map(([, r]) => [r.Properties.TargetKeyId['Fn::GetAtt'][0]]);
+    return id as string;
+  };
+
+  test('the cluster is private, encrypted with the platform key, logs everything, and uses access entries only', () => {
+    synthesized().template.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.34',
+      ResourcesVpcConfig: { EndpointPrivateAccess: true, EndpointPublicAccess: false },
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [platformKey(), 'Arn'] } }, Resources: ['secrets'] }],
+      Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type })) } },
+      AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
+      ComputeConfig: { Enabled: true, NodePools: [] },
+    });
+    expect(kubernetesObjects(new TemplateView(synthesized().json)).filter((o) => o.object.metadata?.name === 'aws-auth')).toEqual([]);
+    synthesized().template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: { 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])] } }],
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClusterAdmin'), 'Arn'] },
+    });
+  });
+
+  test('control-plane ENIs, nodes and the kubectl handler are in the workload subnets', () => {
+    const json = synthesized().json;
+    const cluster = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::EKS::Cluster');
+    const subnets = cluster.Properties.ResourcesVpcConfig.SubnetIds.map((s: any) => s.Ref);
+    expect(subnets).toHaveLength(3);
+    for (const subnet of subnets) expect(subnet).toMatch(/^NetworkAppVpcWorkloadSubnet/);
+    const handler = Object.entries<any>(json.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('ClusterKubectlProviderHandler'))![1];
+    expect(handler.Properties.VpcConfig.SubnetIds.map((s: any) => s.Ref).sort()).toEqual([...subnets].sort());
+  });
+
+  test('compute: one node pool in three zones, volumes encrypted with the platform key; no launch template to harden', () => {
+    const objects = kubernetesObjects(new TemplateView(synthesized().json)).map((o) => o.object);
+    const nodeClass = objects.find((o) => o.kind === 'NodeClass')!;
+    expect(nodeClass.spec.ephemeralStorage.kmsKeyID).toBe(`{{GetAtt:${platformKey()}}}`);
+    const pool = objects.find((o) => o.kind === 'NodePool')!;
+    const zones = pool.spec.template.spec.requirements.find((r: any) => r.key === 'topology.kubernetes.io/zone').values;
+    expect(zones).toHaveLength(3);
+    synthesized().template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+    synthesized().template.resourceCountIs('AWS::EKS::Nodegroup', 0);
+  });
+
+  test('every Kubernetes object the template applies validates against its schema', () => {
+    const objects = kubernetesObjects(new TemplateView(synthesized().json)).map((o) => o.object);
+    expect(objects.length).toBeGreaterThan(15);
+    expect(validateManifests(objects)).toEqual([]);
+  });
+
+  test('add-ons are pinned: Helm charts by version, metrics-server as an EKS add-on', () => {
+    const charts = Object.values<any>(synthesized().json.Resources).filter((r) => r.Type === HELM_RESOURCE_TYPE);
+    expect(charts.map((c) => c.Properties.Release).sort()).toEqual(['istio-base', 'istio-cni', 'istiod', 'traefik', 'ztunnel']);
+    for (const chart of charts) expect(chart.Properties.Version).toMatch(/^\d+\.\d+\.\d+$/);
+    synthesized().template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server' });
+  });
+
+  test('the ingress certificate is DNS-validated for the brand domain and used by the TLS listener', () => {
+    const domain = target.brand === 'acme' ? 'id.acme.example.com' : undefined;
+    synthesized().template.hasResourceProperties('AWS::CertificateManager::Certificate', { ValidationMethod: 'DNS', ...(domain ? { DomainName: domain } : {}) });
+    const ingress = synthesized().posture.cluster!.ingress;
+    expect(ingress[0]).toMatch(/internet-facing eks.amazonaws.com\/nlb, TLS on port 443 with ACM certificate for \S+ \(DNS validation\), policy ELBSecurityPolicy-TLS13-1-2-2021-06, proxy protocol v2/);
+  });
+
+  test('the service role may use only the customer keys, by key policy, with no IAM policy of its own', () => {
+    const { json, template } = synthesized();
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'identity', ServiceAccount: 'token-service' });
+    const roleId = Object.keys(json.Resources).find((id) => id.startsWith('IdentityRoletokenservice'))!;
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Principal: { Service: 'pods.eks.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+    const keysNamingRole = Object.entries<any>(json.Resources)
+      .filter(([, r]) => r.Type === 'AWS::KMS::Key' && JSON.stringify(r.Properties.KeyPolicy).includes(`"${roleId}"`))
+      .map(([id]) => id);
+    expect(keysNamingRole.length).toBeGreaterThan(0);
+    for (const id of keysNamingRole) expect(id).toMatch(/^KeysCustomer/);
+    const policies = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`));
+    expect(policies).toEqual([]);
+  });
+
+  test('the runtime image is a container asset built at deploy time from runtime/Dockerfile', () => {
+    const assets = JSON.parse(require('fs').readFileSync(require('path').join(synthesized().outdir, 'BrandStack.assets.json'), 'utf8'));
+    const images = Object.values<any>(assets.dockerImages ?? {});
+    expect(images.map((i) => i.source.dockerFile)).toEqual(['runtime/Dockerfile']);
+    expect(images[0].source.platform).toBe('linux/amd64');
+  });
+});
+
+describe('bad input names the prop', () => {
+  function scaffold(zones = ['eu-central-1a', 'eu-central-1b', 'eu-central-1c']) {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-central-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      availabilityZones: zones,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'Workload', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
+    return { stack, vpc, key: new kms.Key(stack, 'Key') };
+  }
+  const props = (s: ReturnType<typeof scaffold>) => ({
+    clusterName: 'brandstack-test',
+    vpc: s.vpc,
+    subnets: s.vpc.selectSubnets({ subnetGroupName: 'Workload' }),
+    key: s.key,
+    ingressDomain: 'id.example.com',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+  });
+
+  test('clusterName', () => {
+    const s = scaffold();
+    expect(() => new BrandCluster(s.stack, 'Cluster', { ...props(s), clusterName: 'bad name!' })).toThrow(/BrandCluster: 'clusterName' must be 1-100 letters/);
+  });
+
+  test('subnets in fewer than three zones', () => {
+    const s = scaffold(['eu-central-1a', 'eu-central-1b']);
+    expect(() => new BrandCluster(s.stack, 'Cluster', props(s))).toThrow(/BrandCluster: 'subnets' must span three availability zones \(got eu-central-1a, eu-central-1b\)/);
+  });
+
+  test.each([
+    [{ cpuLimit: 2 }, /EncryptedNodePool: 'cpuLimit' must be an integer of at least 4 \(got 2\)/],
+    [{ volumeSizeGiB: 10 }, /EncryptedNodePool: 'volumeSizeGiB' must be an integer of at least 20 \(got 10\)/],
+  ])('node pool %j', (overrides, message) => {
+    const s = scaffold();
+    const cluster = new BrandCluster(s.stack, 'Cluster', props(s));
+    expect(() => new EncryptedNodePool(s.stack, 'Pool2', { cluster: cluster.cluster, subnets: props(s).subnets.subnets, volumeKey: s.key, ...overrides })).toThrow(message);
+  });
+
+  test('node pool subnets in fewer than three zones', () => {
+    const s = scaffold();
+    const cluster = new BrandCluster(s.stack, 'Cluster', props(s));
+    expect(() => new EncryptedNodePool(s.stack, 'Pool2', { cluster: cluster.cluster, subnets: props(s).subnets.subnets.slice(0, 2), volumeKey: s.key })).toThrow(
+      /EncryptedNodePool: 'subnets' must span three zones \(got eu-central-1a, eu-central-1b\)/,
+    );
+  });
+
+  test('ingress replicas', () => {
+    const s = scaffold();
+    const cluster = new BrandCluster(s.stack, 'Cluster', props(s));
+    expect(() => new IngressController(s.stack, 'Ingress2', { cluster: cluster.cluster, domain: 'id.example.com', vpcCidr: '10.0.0.0/16', replicas: 1 })).toThrow(
+      /IngressController: 'replicas' must be an integer of at least 2 \(got 1\)/,
+    );
+  });
+
+  test('unknown service role', () => {
+    const s = scaffold();
+    const cluster = new BrandCluster(s.stack, 'Cluster', props(s));
+    const workloads = new IdentityWorkloads(s.stack, 'Identity', {
+      cluster,
+      customerKeys: { grantCustomerEnvelopeEncryption: () => undefined },
+      domain: 'id.example.com',
+      minReplicas: 2,
+      maxReplicas: 4,
+      dataStores: { postgresCidrs: ['10.0.0.0/24'], mongoCidr: '10.1.0.0/20', rabbitCidr: '10.2.0.0/20' },
+    });
+    expect(workloads.roleOf('token-service')).toBeDefined();
+    expect(() => workloads.roleOf('billing')).toThrow(/IdentityWorkloads: no service 'billing'; services: token-service/);
+  });
+
+  test('mesh version', () => {
+    const s = scaffold();
+    const cluster = new BrandCluster(s.stack, 'Cluster', props(s));
+    expect(() => new ServiceMesh(s.stack, 'Mesh2', { cluster: cluster.cluster, version: '1.30' })).toThrow(/ServiceMesh: 'version' must be an exact Istio release/);
+  });
+});

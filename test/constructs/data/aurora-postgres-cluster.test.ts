@@ -1,0 +1,102 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AuroraPostgresCluster, type AuroraPostgresClusterProps } from '../../../lib/constructs/data/aurora-postgres-cluster';
+import { ZONES, dataFixture, keyRef } from './fixture';
+
+function build(props: Partial<AuroraPostgresClusterProps> = {}) {
+  const f = dataFixture();
+  const cluster = new AuroraPostgresCluster(f.stack, 'Database', {
+    vpc: f.appVpc,
+    securityGroups: [f.group('DatabaseGroup', f.appVpc)],
+    clusterIdentifier: 'brandstack-acme-high',
+    encryptionKey: f.key,
+    backupRetention: Duration.days(35),
+    logRetentionDays: 365,
+    rotationSubnets: { subnetGroupName: 'Workload' },
+    ...props,
+  });
+  return { ...f, cluster, template: Template.fromStack(f.stack) };
+}
+
+describe('AuroraPostgresCluster', () => {
+  const built = build();
+  const { template } = built;
+  const key = keyRef(built.stack, built.key);
+
+  test('encrypted with the key, IAM authentication, pinned Aurora PostgreSQL 17.7, deletion protection by default', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: '17.7',
+      DBClusterIdentifier: 'brandstack-acme-high',
+      StorageEncrypted: true,
+      KmsKeyId: key,
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+      CopyTagsToSnapshot: true,
+      BackupRetentionPeriod: 35,
+      EnableCloudwatchLogsExports: ['postgresql'],
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 },
+    });
+  });
+
+  test('TLS only: the cluster parameter group forces SSL from TLS 1.2', () => {
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Family: 'aurora-postgresql17',
+      Parameters: Match.objectLike({ 'rds.force_ssl': '1', ssl_min_protocol_version: 'TLSv1.2' }),
+    });
+  });
+
+  test('isolated Database subnets; writer and reader in different zones, enhanced monitoring and Performance Insights with the key', () => {
+    const subnetGroup = Object.values(template.findResources('AWS::RDS::DBSubnetGroup'))[0] as any;
+    const refs = subnetGroup.Properties.SubnetIds.map((s: any) => s.Ref);
+    expect(refs).toHaveLength(3);
+    refs.forEach((ref: string) => expect(ref).toMatch(/^AppVpcDatabaseSubnet/));
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', AvailabilityZone: ZONES[0], MonitoringInterval: 60 });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { PerformanceInsightsEnabled: true, PerformanceInsightsKmsKeyId: key });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { AvailabilityZone: ZONES[1], PromotionTier: 1 });
+  });
+
+  test('master credentials: key-encrypted secret with hosted single-user rotation in the workload subnets', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: key, GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"brandstack_admin"}' }) });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({
+        RotationType: 'PostgreSQLSingleUser',
+        RotationLambdaName: 'brandstack-acme-high-rotation',
+        KmsKeyArn: key,
+        VpcSubnetIds: Match.anyValue(),
+      }),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    const schedule = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'))[0] as any;
+    expect(JSON.stringify(schedule.Properties.HostedRotationLambda.VpcSubnetIds)).toContain('AppVpcWorkloadSubnet');
+    expect(template.toJSON().Transform).toContain('AWS::SecretsManager-2024-09-16');
+  });
+
+  test('log groups exist before the service writes: PostgreSQL export and rotation function, both key-encrypted', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/rds/cluster/brandstack-acme-high/postgresql', KmsKeyId: key, RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/brandstack-acme-high-rotation', KmsKeyId: key });
+    const [clusterId] = Object.keys(template.findResources('AWS::RDS::DBCluster'));
+    const [logId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/rds/cluster/brandstack-acme-high/postgresql' } }));
+    expect(template.toJSON().Resources[clusterId].DependsOn).toContain(logId);
+  });
+
+  test('provisioned capacity uses the instance type; weaker settings only when asked', () => {
+    const provisioned = build({ capacity: 'provisioned', readers: 2, deletionProtection: false, backupRetention: Duration.days(7) }).template;
+    provisioned.resourceCountIs('AWS::RDS::DBInstance', 3);
+    provisioned.allResourcesProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.r7g.large' });
+    provisioned.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false, BackupRetentionPeriod: 7, ServerlessV2ScalingConfiguration: Match.absent() });
+  });
+
+  test('bad props are refused with the prop named', () => {
+    expect(() => build({ clusterIdentifier: 'Brand--x' })).toThrow("AuroraPostgresCluster: 'clusterIdentifier' 'Brand--x' must be");
+    expect(() => build({ securityGroups: [] })).toThrow("'securityGroups' must list at least one");
+    expect(() => build({ backupRetention: Duration.days(36) })).toThrow("'backupRetention' must be 1 to 35 days (got 36)");
+    expect(() => build({ readers: 3 })).toThrow("'readers' (3) plus the writer exceed the zones");
+    expect(() => build({ readers: -1 })).toThrow("'readers' must be an integer from 0 to 15");
+    expect(() => build({ serverlessCapacity: { min: 4, max: 2 } })).toThrow("'serverlessCapacity' must satisfy");
+    expect(() => build({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE) })).toThrow("'instanceType' applies to provisioned capacity only");
+    expect(() => build({ logRetentionDays: 42 })).toThrow("'retentionDays' 42 is not a CloudWatch Logs retention period");
+  });
+});

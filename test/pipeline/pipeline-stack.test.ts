@@ -1,0 +1,150 @@
+/**
+ * PipelineStack as `cdk synth PipelineStack` builds it (buildApp with the
+ * pipeline switched on), from a small promotion file: koala through test,
+ * staging and preprod, then two regions in prod. Synthesized once.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildApp } from '../../lib/app';
+import { BrandRegistry, resolveTarget } from '../../lib/config/registry';
+import { addCompliancePacks } from '../../lib/nag/compliance';
+import { BrandStage } from '../../lib/stacks/brand-stage';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'promotion.json');
+
+interface Action {
+  Name: string;
+  ActionTypeId: { Category: string; Provider: string };
+  RunOrder: number;
+  Configuration?: Record<string, any>;
+  Region?: string;
+  RoleArn?: unknown;
+}
+
+function synthesize(app: App, outdir: string): string[] {
+  try {
+    app.synth();
+  } catch (error) {
+    if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) throw error;
+  }
+  return violationPaths(outdir);
+}
+
+function violationPaths(outdir: string): string[] {
+  const file = path.join(outdir, 'validation-report.json');
+  if (!fs.existsSync(file)) return [];
+  const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return report.pluginReports.flatMap((plugin: any) =>
+    plugin.violations.flatMap((v: any) => v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`)),
+  );
+}
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'brandstack-pipeline-'));
+const app = buildApp({ outdir, context: { pipeline: 'true', brand: 'koala' }, promotionFile: FIXTURE, account: '111111111111' });
+const violations = synthesize(app, outdir);
+const assembly = new CloudAssembly(outdir);
+const template = Template.fromJSON(assembly.getStackArtifact('PipelineStack').template);
+const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0].Properties;
+const stages: Array<{ Name: string; Actions: Action[] }> = pipeline.Stages;
+const stage = (name: string) => stages.find((s) => s.Name === name)!;
+const byRunOrder = (actions: Action[]) => [...actions].sort((a, b) => a.RunOrder - b.RunOrder || a.Name.localeCompare(b.Name));
+const projectOf = (action: Action) => template.toJSON().Resources[action.Configuration!.ProjectName.Ref].Properties;
+
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+test('stages run in promotion order after source and synth: test → staging → preprod → prod', () => {
+  expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'test', 'staging', 'preprod', 'prod']);
+  const source = stage('Source').Actions[0];
+  expect(source.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
+  expect(source.Configuration).toMatchObject({ FullRepositoryId: 'example-org/brandstack', BranchName: 'main' });
+});
+
+test('the synth step runs npm ci, then npm test, then cdk synth PipelineStack', () => {
+  const buildSpec = JSON.parse(projectOf(stage('Build').Actions[0]).Source.BuildSpec);
+  expect(buildSpec.phases.build.commands).toEqual(['npm ci', 'npm test', 'npx cdk synth PipelineStack']);
+});
+
+test('a manual approval sits between preprod and prod, and only there', () => {
+  const approvals = stages.flatMap((s) => s.Actions.filter((a) => a.ActionTypeId.Category === 'Approval').map((a) => `${s.Name}/${a.Name}`));
+  expect(approvals).toEqual(['prod/PromoteToProd']);
+  const prod = byRunOrder(stage('prod').Actions);
+  expect(prod[0].Name).toBe('PromoteToProd');
+  expect(prod.slice(1).every((a) => a.RunOrder > prod[0].RunOrder)).toBe(true);
+  expect(stages.findIndex((s) => s.Name === 'preprod')).toBe(stages.findIndex((s) => s.Name === 'prod') - 1);
+});
+
+test('prod deploys its regions in parallel, cross-account, each followed by a smoke test and posture verification', () => {
+  const prod = stage('prod').Actions;
+  const deploys = prod.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
+  const prepares = deploys.filter((a) => a.Name.endsWith('Prepare'));
+  expect(prepares.map((a) => a.Name).sort()).toEqual(['prod-koala-ap-southeast-2.BrandStack.Prepare', 'prod-koala-ap-southeast-4.BrandStack.Prepare']);
+  expect(new Set(prepares.map((a) => a.RunOrder)).size).toBe(1); // one wave: same run order
+  expect(prepares.find((a) => a.Name.includes('southeast-4'))!.Region).toBe('ap-southeast-4');
+  expect(JSON.stringify(deploys.map((a) => a.RoleArn))).toContain('555555555555');
+  for (const region of ['ap-southeast-2', 'ap-southeast-4']) {
+    const deploy = prod.find((a) => a.Name === `prod-koala-${region}.BrandStack.Deploy`)!;
+    const checks = prod.filter((a) => a.Name.startsWith(`prod-koala-${region}.`) && a.ActionTypeId.Provider === 'CodeBuild');
+    expect(checks.map((a) => a.Name).sort()).toEqual([`prod-koala-${region}.SmokeTest`, `prod-koala-${region}.VerifyPosture`]);
+    expect(checks.every((a) => a.RunOrder > deploy.RunOrder)).toBe(true);
+  }
+});
+
+test('every stage verifies what it deployed, through the target account\'s bootstrap lookup role', () => {
+  for (const [name, account, stageName] of [['test', '222222222222', 'low'], ['staging', '333333333333', 'low'], ['preprod', '444444444444', 'high']]) {
+    const verify = stage(name).Actions.find((a) => a.Name.endsWith('.VerifyPosture'))!;
+    const commands: string[] = JSON.parse(projectOf(verify).Source.BuildSpec).phases.build.commands;
+    const roleArn = `:iam::${account}:role/cdk-hnb659fds-lookup-role-${account}-ap-southeast-2`;
+    expect(commands.some((c) => c.includes('profile.target.role_arn') && c.includes(roleArn))).toBe(true);
+    expect(commands).toContain(`AWS_PROFILE=target npx brandstack verify --brand koala --stage ${stageName} --region ap-southeast-2`);
+  }
+  expect(JSON.stringify(template.toJSON())).toContain('cdk-hnb659fds-lookup-role-555555555555-ap-southeast-4');
+});
+
+test('the smoke client\'s credentials come from Secrets Manager, never from the template', () => {
+  const smoke = stage('prod').Actions.find((a) => a.Name === 'prod-koala-ap-southeast-4.SmokeTest')!;
+  const project = projectOf(smoke);
+  expect(project.Environment.EnvironmentVariables).toEqual(
+    expect.arrayContaining([
+      { Name: 'SMOKE_CLIENT_ID', Type: 'SECRETS_MANAGER', Value: 'brandstack/smoke/prod/koala:client_id' },
+      { Name: 'SMOKE_CLIENT_SECRET', Type: 'SECRETS_MANAGER', Value: 'brandstack/smoke/prod/koala:client_secret' },
+    ]),
+  );
+  expect(JSON.parse(project.Source.BuildSpec).phases.build.commands).toContain('npx brandstack smoke --brand koala --tenant koala-mobile');
+});
+
+test('artifacts are encrypted with a rotated KMS key that the stage accounts can use', () => {
+  template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  expect(pipeline.ArtifactStores ?? [pipeline.ArtifactStore]).toEqual(
+    expect.arrayContaining([expect.objectContaining({ ArtifactStore: expect.objectContaining({ EncryptionKey: expect.objectContaining({ Type: 'KMS' }) }) })]),
+  );
+});
+
+test('each staged BrandStack is checked by its own Stage\'s packs, once, and is clean', () => {
+  const staged = violations.filter((v) => / (test|staging|preprod|prod)-/.test(v));
+  expect(staged).toEqual([]);
+  expect(violations.length).toBe(new Set(violations).size); // no stack reported twice
+});
+
+test('the pipeline stack and its cross-region support stacks have no unacknowledged finding', () => {
+  expect(violations.filter((v) => / (PipelineStack\/Pipeline|cross-region-stack-)/.test(v))).toEqual([]);
+  expect(assembly.stacks.map((s) => s.stackName).filter((n) => n.startsWith('cross-region-stack'))).toEqual(['cross-region-stack-111111111111:ap-southeast-4']);
+});
+
+test('a non-compliant stack inside a BrandStage fails validation there, though the App packs cannot see it', () => {
+  const rogueOut = fs.mkdtempSync(path.join(os.tmpdir(), 'brandstack-stage-'));
+  const rogueApp = new App({ outdir: rogueOut });
+  addCompliancePacks(rogueApp);
+  const target = resolveTarget(BrandRegistry.load(), { brand: 'koala', stage: 'low' });
+  const brandStage = new BrandStage(rogueApp, 'test-koala-ap-southeast-2', { target, account: '222222222222' });
+  new s3.Bucket(new Stack(brandStage, 'Rogue'), 'Open', { enforceSSL: false });
+  expect(() => rogueApp.synth()).toThrow(/Validation failed/);
+  const found = violationPaths(rogueOut);
+  fs.rmSync(rogueOut, { recursive: true, force: true });
+  expect(found).toContain('AwsSolutions-S1 test-koala-ap-southeast-2/Rogue/Open/Resource');
+  expect(found).toContain('AwsSolutions-S10 test-koala-ap-southeast-2/Rogue/Open/Resource');
+});

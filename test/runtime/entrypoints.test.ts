@@ -1,0 +1,187 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as jose from 'jose';
+import * as client from 'openid-client';
+import { bundleRuntime } from '../../runtime/build';
+import { rsaThumbprint } from '../../runtime/src/lib/rsa-key';
+import { decodeJwt } from './support/harness';
+import { TEST_PG_URL, uniqueSchema } from './support/postgres';
+import { spawnEntrypoint } from './support/processes';
+
+const isJson = (line: string) => line.startsWith('{');
+
+describe('npm start (runtime/src/main.ts)', () => {
+  test('with zero configuration it serves tenant demo and prints generated credentials once', async () => {
+    const proc = spawnEntrypoint('runtime/src/main.ts', { PORT: '0' });
+    try {
+      const printed = JSON.parse(await proc.waitForLine(isJson));
+      expect(printed).toEqual({
+        issuer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/t\/demo$/),
+        token_endpoint: `${printed.issuer}/token`,
+        tenant: 'demo',
+        client_id: expect.any(String),
+        client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        admin_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      });
+
+      const config = await client.discovery(new URL(printed.issuer), printed.client_id, undefined, client.ClientSecretBasic(printed.client_secret), {
+        execute: [client.allowInsecureRequests],
+      });
+      const tokens = await client.clientCredentialsGrant(config, { scope: 'demo.read' });
+      const { payload } = await jose.jwtVerify(tokens.access_token, jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!)), {
+        issuer: printed.issuer,
+        typ: 'at+jwt',
+      });
+      expect(payload).toMatchObject({ tenant: 'demo', client_id: printed.client_id, scope: 'demo.read', aud: 'https://demo.api.brandstack.example' });
+      expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+
+      const base = printed.issuer.replace(/\/t\/demo$/, '');
+      const keys = await fetch(`${base}/admin/tenants/demo/keys`, { headers: { authorization: `Bearer ${printed.admin_token}` } });
+      expect(keys.status).toBe(200);
+      expect((await fetch(`${base}/healthz/ready`)).status).toBe(200);
+
+      expect(await proc.stop()).toBe(0);
+      expect(proc.stdout().trim().split('\n')).toHaveLength(1);
+      const logs = proc.stderr();
+      expect(logs).toContain('identity runtime listening');
+      for (const secret of [printed.client_secret, printed.admin_token, tokens.access_token]) expect(logs).not.toContain(secret);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  test('DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ADMIN_TOKEN and SIGNING_KEY_FILE are used and not printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bs-main-'));
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(join(dir, 'signing.pem'), privateKey.export({ format: 'pem', type: 'pkcs1' }));
+    const secret = randomBytes(32).toString('base64url');
+    const adminToken = randomBytes(32).toString('base64url');
+    const proc = spawnEntrypoint('runtime/src/main.ts', {
+      PORT: '0',
+      DEMO_CLIENT_ID: 'demo-service',
+      DEMO_CLIENT_SECRET: secret,
+      ADMIN_TOKEN: adminToken,
+      SIGNING_KEY_FILE: join(dir, 'signing.pem'),
+    });
+    try {
+      const printed = JSON.parse(await proc.waitForLine(isJson));
+      expect(printed).toEqual({ issuer: expect.any(String), token_endpoint: expect.any(String), tenant: 'demo', client_id: 'demo-service' });
+      const response = await fetch(printed.token_endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`demo-service:${secret}`).toString('base64')}` },
+        body: 'grant_type=client_credentials',
+      });
+      const { access_token: token } = (await response.json()) as { access_token: string };
+      const jwk = publicKey.export({ format: 'jwk' });
+      expect(decodeJwt(token).header.kid).toBe(rsaThumbprint(jwk.n!, jwk.e!));
+      await expect(jose.jwtVerify(token, publicKey, { issuer: printed.issuer })).resolves.toBeDefined();
+      expect(proc.stderr()).not.toContain(secret);
+      expect(proc.stderr()).not.toContain(adminToken);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  test('invalid configuration exits 78 with a sentence naming the variable', async () => {
+    const proc = spawnEntrypoint('runtime/src/main.ts', { PORT: 'eighty' });
+    expect(await proc.exited).toBe(78);
+    expect(proc.stderr().trim()).toBe('identity runtime: PORT must be an integer from 0 to 65535, got "eighty".');
+    expect(proc.stdout()).toBe('');
+  });
+});
+
+describe('production entrypoint (runtime/src/server.ts)', () => {
+  test('refuses to start without configuration', async () => {
+    const proc = spawnEntrypoint('runtime/src/server.ts', {});
+    expect(await proc.exited).toBe(78);
+    expect(proc.stderr().trim()).toBe('identity runtime: DATABASE_URL is required: the PostgreSQL URL, e.g. postgres://user@host:5432/identity.');
+  });
+
+  test('refuses to start without ADMIN_TOKEN', async () => {
+    const proc = spawnEntrypoint('runtime/src/server.ts', {
+      DATABASE_URL: TEST_PG_URL,
+      SIGNING_KEY_SOURCE: 'database',
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
+      ISSUER_BASE_URL: 'https://id.example.com',
+    });
+    expect(await proc.exited).toBe(78);
+    expect(proc.stderr()).toMatch(/^identity runtime: ADMIN_TOKEN is required/);
+  });
+
+  test('exits 1 with a clear message when PostgreSQL cannot be reached, without the password', async () => {
+    const proc = spawnEntrypoint('runtime/src/server.ts', {
+      DATABASE_URL: 'postgres://identity:hunter2-password@127.0.0.1:1/identity',
+      SIGNING_KEY_SOURCE: 'database',
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: randomBytes(32).toString('base64url'),
+      ISSUER_BASE_URL: 'https://id.example.com',
+    });
+    expect(await proc.exited).toBe(1);
+    expect(proc.stderr()).toMatch(/^identity runtime: failed to start: cannot connect to PostgreSQL at DATABASE_URL/);
+    expect(proc.stderr()).not.toContain('hunter2');
+  });
+});
+
+describe('the esbuild bundle (npm run bundle:runtime)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'bs-bundle-'));
+  let outfile: string;
+
+  beforeAll(async () => {
+    ({ outfile } = await bundleRuntime(outdir));
+  });
+
+  test('runs with plain node against PostgreSQL and issues verifiable tokens', async () => {
+    const pg = uniqueSchema();
+    const adminToken = randomBytes(32).toString('base64url');
+    const proc = spawnEntrypoint(outfile, {
+      DATABASE_URL: TEST_PG_URL,
+      DATABASE_SCHEMA: pg.schema,
+      SIGNING_KEY_SOURCE: 'database',
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: adminToken,
+      ISSUER_BASE_URL: 'https://id.example.test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    try {
+      const listening = JSON.parse(await proc.waitForLine((l) => l.includes('identity runtime listening')));
+      const base: string = listening.listening;
+      expect((await fetch(`${base}/healthz/ready`)).status).toBe(200);
+      const admin = (path: string, body: unknown) =>
+        fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await admin('/admin/tenants', { tenant: 'prod' })).status).toBe(201);
+      const created = (await (await admin('/admin/tenants/prod/clients', { resources: ['https://api.example.test'], scope: 'read' })).json()) as { client_id: string; client_secret: string };
+      const metadata = (await (await fetch(`${base}/.well-known/oauth-authorization-server/t/prod`)).json()) as { issuer: string };
+      expect(metadata.issuer).toBe('https://id.example.test/t/prod');
+      const response = await fetch(`${base}/t/prod/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${created.client_id}:${created.client_secret}`).toString('base64')}` },
+        body: 'grant_type=client_credentials',
+      });
+      expect(response.status).toBe(200);
+      const { access_token: token } = (await response.json()) as { access_token: string };
+      const jwks = jose.createLocalJWKSet((await (await fetch(`${base}/t/prod/jwks`)).json()) as jose.JSONWebKeySet);
+      const { payload } = await jose.jwtVerify(token, jwks, { issuer: 'https://id.example.test/t/prod', audience: 'https://api.example.test', typ: 'at+jwt' });
+      expect(payload).toMatchObject({ tenant: 'prod', scope: 'read' });
+      expect(await proc.stop()).toBe(0);
+      // Production logs go to stdout as JSON, without secrets.
+      const logs = proc.stdout();
+      for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      for (const secret of [adminToken, created.client_secret, token]) expect(logs + proc.stderr()).not.toContain(secret);
+    } finally {
+      await proc.stop();
+      await pg.drop();
+    }
+  });
+
+  test('refuses to start without configuration', async () => {
+    const proc = spawnEntrypoint(outfile, {});
+    expect(await proc.exited).toBe(78);
+    expect(proc.stderr()).toMatch(/^identity runtime: DATABASE_URL is required/);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * `brandstack verify` against mocked KMS and RDS: the passing case, each
+ * violation, and the failures that mean nothing could be checked.
+ */
+import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
+import { DBClusterNotFoundFault, DescribeDBClustersCommand, RDSClient, type DBCluster } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { main } from '../../lib/verify/cli';
+import { auroraClusterIdentifier } from '../../lib/verify/deployed-posture';
+import { BrandRegistry, resolveTarget } from '../../lib/config/registry';
+
+const kms = mockClient(KMSClient);
+const rds = mockClient(RDSClient);
+const ACME_ALIASES = ['platform', 'acme-retail', 'acme-wholesale', 'globex'].map((name) => `alias/brandstack/acme/${name}`);
+const arnOf = (alias: string) => `arn:aws:kms:eu-central-1:111111111111:key/${alias.split('/').pop()}-key`;
+
+function healthyKey(alias: string): KeyMetadata {
+  return { KeyId: `${alias.split('/').pop()}-key`, Arn: arnOf(alias), KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT' };
+}
+const healthyCluster: DBCluster = {
+  DBClusterIdentifier: 'brandstack-acme-high',
+  StorageEncrypted: true,
+  KmsKeyId: arnOf('alias/brandstack/acme/platform'),
+  IAMDatabaseAuthenticationEnabled: true,
+  DeletionProtection: true,
+};
+
+/** A healthy account, with one thing changed by `override`. */
+function deployAccount(override: { key?: [string, Partial<KeyMetadata> | 'missing']; rotationOff?: string; cluster?: Partial<DBCluster> | 'missing' } = {}) {
+  kms.reset();
+  rds.reset();
+  for (const alias of ACME_ALIASES) {
+    const [overriddenAlias, change] = override.key ?? [];
+    if (alias === overriddenAlias && change === 'missing') {
+      kms.on(DescribeKeyCommand, { KeyId: alias }).rejects(Object.assign(new Error(`Alias ${alias} is not found.`), { name: 'NotFoundException' }));
+      continue;
+    }
+    const metadata = { ...healthyKey(alias), ...(alias === overriddenAlias ? (change as Partial<KeyMetadata>) : {}) };
+    kms.on(DescribeKeyCommand, { KeyId: alias }).resolves({ KeyMetadata: metadata });
+    kms.on(GetKeyRotationStatusCommand, { KeyId: metadata.KeyId }).resolves({ KeyRotationEnabled: alias !== override.rotationOff });
+  }
+  if (override.cluster === 'missing') {
+    rds.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ message: 'DBCluster brandstack-acme-high not found.', $metadata: {} }));
+  } else {
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'brandstack-acme-high' }).resolves({ DBClusters: [{ ...healthyCluster, ...override.cluster }] });
+  }
+}
+
+async function runVerify(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(['verify', ...args], {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    env: {},
+    clients: () => ({ kms: new KMSClient({ region: 'eu-central-1' }), rds: new RDSClient({ region: 'eu-central-1' }) }),
+  });
+  return { code, out, err, violations: out.split('\n').filter((line) => line.startsWith('VIOLATED')) };
+}
+
+const ACME_HIGH = ['--brand', 'acme', '--stage', 'high', '--region', 'eu-central-1'];
+
+test('a deployment that keeps every promise: one held line per expectation, exit 0', async () => {
+  deployAccount();
+  const { code, out, violations } = await runVerify(ACME_HIGH);
+  expect(violations).toEqual([]);
+  expect(code).toBe(0);
+  expect(out).toContain('held      key alias/brandstack/acme/globex has rotation on');
+  expect(out).toContain('held      Aurora cluster brandstack-acme-high is encrypted with alias/brandstack/acme/platform (arn:aws:kms:eu-central-1:111111111111:key/platform-key)');
+  expect(out).toContain('held      Aurora cluster brandstack-acme-high has deletion protection (stage high)');
+  // 4 keys × 4 expectations + 5 for the cluster
+  expect(out).toContain('all 21 expectations held');
+});
+
+test.each([
+  ['a missing customer key', { key: ['alias/brandstack/acme/globex', 'missing'] }, 'VIOLATED  key alias/brandstack/acme/globex exists (actual: no such alias)'],
+  ['a disabled key', { key: ['alias/brandstack/acme/acme-retail', { KeyState: 'Disabled' }] }, 'VIOLATED  key alias/brandstack/acme/acme-retail is Enabled (actual: Disabled)'],
+  ['a key pending deletion', { key: ['alias/brandstack/acme/globex', { KeyState: 'PendingDeletion' }] }, 'VIOLATED  key alias/brandstack/acme/globex is Enabled (actual: PendingDeletion)'],
+  ['an asymmetric key', { key: ['alias/brandstack/acme/acme-wholesale', { KeySpec: 'RSA_2048' }] }, 'VIOLATED  key alias/brandstack/acme/acme-wholesale is SYMMETRIC_DEFAULT (actual: RSA_2048)'],
+  ['rotation turned off', { rotationOff: 'alias/brandstack/acme/globex' }, 'VIOLATED  key alias/brandstack/acme/globex has rotation on (actual: false)'],
+  ['no Aurora cluster', { cluster: 'missing' }, 'VIOLATED  Aurora cluster brandstack-acme-high exists (actual: no such cluster)'],
+  [
+    'an unencrypted cluster',
+    { cluster: { StorageEncrypted: false, KmsKeyId: undefined } },
+    [
+      'VIOLATED  Aurora cluster brandstack-acme-high is StorageEncrypted (actual: false)',
+      'VIOLATED  Aurora cluster brandstack-acme-high is encrypted with alias/brandstack/acme/platform (arn:aws:kms:eu-central-1:111111111111:key/platform-key) (actual: no key)',
+    ],
+  ],
+  [
+    'a cluster encrypted with another key',
+    { cluster: { KmsKeyId: 'arn:aws:kms:eu-central-1:111111111111:key/aws-rds' } },
+    'VIOLATED  Aurora cluster brandstack-acme-high is encrypted with alias/brandstack/acme/platform (arn:aws:kms:eu-central-1:111111111111:key/platform-key) (actual: arn:aws:kms:eu-central-1:111111111111:key/aws-rds)',
+  ],
+  ['IAM auth off', { cluster: { IAMDatabaseAuthenticationEnabled: false } }, 'VIOLATED  Aurora cluster brandstack-acme-high has IAM database authentication (actual: false)'],
+  ['deletion protection off in high', { cluster: { DeletionProtection: false } }, 'VIOLATED  Aurora cluster brandstack-acme-high has deletion protection (stage high) (actual: false)'],
+] as const)('%s is reported as VIOLATED with the actual value, exit 1', async (_name, override, line) => {
+  deployAccount(override as Parameters<typeof deployAccount>[0]);
+  const { code, violations } = await runVerify(ACME_HIGH);
+  expect(violations).toEqual(typeof line === 'string' ? [line] : line);
+  expect(code).toBe(1);
+});
+
+test('deletion protection is not expected in low', async () => {
+  kms.reset();
+  rds.reset();
+  for (const alias of ACME_ALIASES) {
+    kms.on(DescribeKeyCommand, { KeyId: alias }).resolves({ KeyMetadata: healthyKey(alias) });
+    kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: true });
+  }
+  rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'brandstack-acme-low' }).resolves({ DBClusters: [{ ...healthyCluster, DeletionProtection: false }] });
+  const { code, out } = await runVerify(['--brand', 'acme', '--stage', 'low', '--region', 'eu-central-1']);
+  expect(out).not.toContain('deletion protection');
+  expect(code).toBe(0);
+});
+
+test('an account that refuses the calls: one sentence, exit 2, no report', async () => {
+  kms.reset();
+  kms.on(DescribeKeyCommand).rejects(Object.assign(new Error('User is not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
+  const { code, out, err } = await runVerify(ACME_HIGH);
+  expect(code).toBe(2);
+  expect(out).toBe('');
+  expect(err).toBe('brandstack: The credentials may not call kms:DescribeKey in eu-central-1 (AccessDeniedException); use a role with read access such as the bootstrap lookup role.\n');
+});
+
+test.each([
+  [[], '--brand is required; known brands: acme, koala'],
+  [['--brand', 'initech', '--stage', 'low', '--region', 'eu-central-1'], "--brand: unknown brand 'initech'; known brands: acme, koala"],
+  [['--brand', 'acme', '--region', 'eu-central-1'], '--stage is required; allowed: low, high'],
+  [['--brand', 'acme', '--stage', 'prod', '--region', 'eu-central-1'], "--stage 'prod' is not a stage; allowed: low, high"],
+  [['--brand', 'acme', '--stage', 'low'], "--region is required; allowed regions for 'acme': eu-central-1, eu-west-1"],
+  [['--brand', 'koala', '--stage', 'low', '--region', 'eu-west-1'], "--region 'eu-west-1' is not allowed for brand 'koala' (data residency); allowed regions for 'koala': ap-southeast-2, ap-southeast-4"],
+  [['--brand', 'acme', '--stage', 'low', '--region', 'cn-north-1'], "--region 'cn-north-1' is not in the region catalog; allowed regions for 'acme': eu-central-1, eu-west-1"],
+  [['--brand', 'acme', '--stage'], '--stage needs a value'],
+  [['--brand', 'acme', '--colour', 'red'], "unknown argument '--colour'; flags: --brand, --stage, --region"],
+])('bad flags %j: exit 2 naming the flag and the allowed values', async (args, message) => {
+  kms.reset();
+  const { code, out, err } = await runVerify(args as string[]);
+  expect(code).toBe(2);
+  expect(out).toBe('');
+  expect(err.split('\n')[0]).toBe(`brandstack: ${message}`);
+  expect(kms.calls()).toHaveLength(0);
+});
+
+test('the cluster identifier is the one BrandStack deploys', () => {
+  // Read from the BrandStack source rather than a synth: the two must not drift apart.
+  const source = require('fs').readFileSync(path.join(__dirname, '..', '..', 'lib', 'stacks', 'brand-stack.ts'), 'utf8') as string;
+  expect(source).toMatch(/const dataName = `brandstack-\$\{brand\.id\}-\$\{stage\.name\}`;[\s\S]*clusterIdentifier: dataName,/);
+  const target = resolveTarget(BrandRegistry.load(), { brand: 'koala', stage: 'high' });
+  expect(auroraClusterIdentifier(target)).toBe('brandstack-koala-high');
+});
+
+describe('the installed bin, run for real without AWS', () => {
+  const ROOT = path.join(__dirname, '..', '..');
+  const bare = {
+    PATH: process.env.PATH ?? '',
+    HOME: '/nonexistent-home',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  };
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['bin/brandstack-cli.js', 'verify', ...ACME_HIGH], { cwd: ROOT, encoding: 'utf8', env, timeout: 60000 });
+
+  test('no credentials: one sentence, exit 2, no stack trace', () => {
+    const result = run(bare);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('brandstack: No AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); nothing was verified.\n');
+  });
+
+  test('AWS unreachable (nothing listens on the endpoint): one sentence, exit 2', () => {
+    const result = run({ ...bare, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('brandstack: AWS could not be reached for kms:DescribeKey in eu-central-1 (ECONNREFUSED); check the network, then retry.\n');
+  });
+});
