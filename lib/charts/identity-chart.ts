@@ -69,8 +69,8 @@ export interface IdentityChartProps extends ChartProps {
   /** The ingress controller and its per-client limits. */
   readonly ingress: IngressLimits;
   /**
-   * Kubernetes Secret holding DATABASE_URL and ADMIN_TOKEN, synchronised from
-   * AWS Secrets Manager; manifests carry only the reference.
+   * Kubernetes Secret holding the RUNTIME_SECRETS (DATABASE_URL, ADMIN_TOKEN,
+   * KEY_ENCRYPTION_KEY, CLIENT_SECRET_PEPPER); manifests carry only the reference.
    * @default 'identity-runtime'
    */
   readonly runtimeSecretName?: string;
@@ -79,6 +79,9 @@ export interface IdentityChartProps extends ChartProps {
   /** Overrides for every service (resources, autoscaling target). @default - IdentityService defaults */
   readonly serviceDefaults?: Partial<Pick<IdentityServiceProps, 'cpuRequestMillis' | 'cpuLimitMillis' | 'memoryMebibytes' | 'targetCpuUtilization'>>;
 }
+
+/** Runtime settings that are secrets: read from the Kubernetes Secret by reference. */
+export const RUNTIME_SECRETS = ['DATABASE_URL', 'ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER'] as const;
 
 const DNS_PORT = 53;
 export const DATA_PORTS = { postgres: 5432, mongo: 27017, rabbitAmqps: 5671 } as const;
@@ -195,17 +198,16 @@ export class IdentityChart extends Chart {
         maxReplicas: props.maxReplicas,
         strictZoneSpread: props.strictZoneSpread,
         ...props.serviceDefaults,
+        // runtime/src/config/production-config.ts: the production entrypoint refuses to start without these.
         env: {
           NODE_ENV: 'production',
           HOST: '0.0.0.0',
           PORT: String(RUNTIME_PORT),
           ISSUER_BASE_URL: `https://${props.domain}`,
+          SIGNING_KEY_SOURCE: 'database',
           AWS_REGION: props.region,
         },
-        secretEnv: {
-          DATABASE_URL: { secretName: props.runtimeSecretName ?? 'identity-runtime', key: 'DATABASE_URL' },
-          ADMIN_TOKEN: { secretName: props.runtimeSecretName ?? 'identity-runtime', key: 'ADMIN_TOKEN' },
-        },
+        secretEnv: Object.fromEntries(RUNTIME_SECRETS.map((key) => [key, { secretName: props.runtimeSecretName ?? 'identity-runtime', key }])),
         allowFrom: spec.publicPaths.length > 0 ? [ingressPeer] : [],
       });
       this.services.push(service);

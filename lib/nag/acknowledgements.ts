@@ -17,6 +17,14 @@ export interface Acknowledgement {
   /** Matches the construct path relative to its stack, e.g. `Network/AppVpc/...`. */
   readonly path: RegExp;
   readonly reason: string;
+  /**
+   * Findings acknowledged by glob (`*` is any text), for finding ids that embed
+   * generated logical ids, accounts or regions, e.g.
+   * `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:log-group:/aws/codebuild/*]`:
+   * cdk-nag 3 matches acknowledged ids exactly, so `rules` cannot name them.
+   * @default none
+   */
+  readonly findingPatterns?: readonly string[];
 }
 
 export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
@@ -66,12 +74,45 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   // PipelineStack (lib/stacks/pipeline-stack.ts): resources CDK Pipelines and CodePipeline generate.
   {
-    rules: ['AwsSolutions-IAM5', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
+    rules: [
+      'AwsSolutions-IAM5[Action::s3:GetObject*]', 'AwsSolutions-IAM5[Action::s3:GetBucket*]', 'AwsSolutions-IAM5[Action::s3:List*]',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      'AwsSolutions-IAM5[Resource::<PipelineArtifactsBucketAEA9A052.Arn>/*]',
+    ],
+    path: /^Pipeline\/(Pipeline|UpdatePipeline|Assets)\/(.+\/)?\w*Role\/DefaultPolicy\/Resource$/,
+    reason:
+      'CDK Pipelines grants each action role read/write of objects in the pipeline\'s own artifact bucket (<bucket>/*, s3:GetObject*/PutObject*/List*) and use of its own artifact key ' +
+      '(kms:GenerateDataKey*/ReEncrypt*): the grant helpers\' action groups, scoped to that one bucket and key (and, for cross-region deploys, the support stack\'s replication bucket). ' +
+      'Artifact object keys are generated per run, so no narrower resource exists.',
+    findingPatterns: ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::pipelinestack-support-*/*]'],
+  },
+  {
+    rules: ['AwsSolutions-IAM5[Resource::*]'],
+    path: /^Pipeline\/(Pipeline\/Role|UpdatePipeline\/SelfMutation\/Role|Assets\/(File|Docker)Role)\/DefaultPolicy\/Resource$/,
+    reason:
+      'Resource-less actions: the pipeline role\'s and asset roles\' sts:AssumeRole is limited by condition to roles tagged aws-cdk:bootstrap-role (deploy, file-publishing, image-publishing); ' +
+      'self-mutation needs cloudformation:DescribeStacks and s3:ListBucket on the bootstrap bucket it cannot name before bootstrap; ecr:GetAuthorizationToken has no resource-level permission.',
+    findingPatterns: [
+      'AwsSolutions-IAM5[Resource::arn:*:iam::*:role/*]',
+    ],
+  },
+  {
+    rules: [],
+    path: /^Pipeline\/(Pipeline|UpdatePipeline|Assets)\/(.+\/)?\w*Role\/DefaultPolicy\/Resource$/,
+    reason:
+      'Every CodeBuild project role may write its own log group (/aws/codebuild/<project>:*, log streams are created per build) and its own report groups (<project>-*): ' +
+      'the names embed the generated project name, so the grant is as narrow as CodeBuild allows.',
+    findingPatterns: [
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:*:log-group:/aws/codebuild/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:*:*:report-group/*]',
+    ],
+  },
+  {
+    rules: ['NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
     path: /^Pipeline\/(Pipeline|UpdatePipeline|Assets|CodeBuildActionRole)\/(.+\/)?DefaultPolicy\/Resource$/,
     reason:
-      'CDK Pipelines derives each role policy from grants on the pipeline\'s own artifact bucket and KMS key (object-level s3:GetObject*/PutObject* on <bucket>/*, kms:GenerateDataKey*/ReEncrypt* on that key), ' +
-      'plus cloudformation:DescribeStacks and s3:ListBucket for self-mutation and sts:AssumeRole limited to roles tagged aws-cdk:bootstrap-role. Each policy is attached to the one role made for its action, ' +
-      'which is what a managed policy would not give: a per-action least-privilege boundary.',
+      'CDK Pipelines attaches each role\'s grants as one AWS::IAM::Policy bound to that role alone, the role made for one pipeline action: a per-action least-privilege boundary that a shared managed policy would widen.',
   },
   {
     rules: ['PCI.DSS.321-CodeBuildProjectSourceRepoUrl', 'HIPAA.Security-CodeBuildProjectSourceRepoUrl'],
@@ -210,6 +251,24 @@ export function applyAcknowledgements(root: IConstruct, acknowledgements: readon
       if (!ack.path.test(path.slice(stack.node.path.length + 1))) continue;
       matched.push(path);
       for (const id of ack.rules) Validations.of(construct).acknowledge({ id, reason: ack.reason });
+      for (const pattern of ack.findingPatterns ?? []) construct.node.addMetadata(ACKNOWLEDGED_FINDING_PATTERN, pattern);
     }
   }
+}
+
+// Recorded by applyAcknowledgements, read by the compliance packs (lib/nag/compliance.ts).
+const ACKNOWLEDGED_FINDING_PATTERN = 'brandstack:acknowledged-finding-pattern';
+
+/** Whether `findingId` on `construct` is covered by a finding pattern on it or an ancestor. */
+export function isAcknowledgedByPattern(construct: IConstruct, findingId: string): boolean {
+  for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type === ACKNOWLEDGED_FINDING_PATTERN && globMatches(entry.data as string, findingId)) return true;
+    }
+  }
+  return false;
+}
+
+function globMatches(pattern: string, text: string): boolean {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(text);
 }

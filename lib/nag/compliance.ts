@@ -7,7 +7,7 @@
 import { Stage, Validations, type IPolicyValidationPlugin, type PolicyValidationPluginReport, type PolicyViolation } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { applyAcknowledgements } from './acknowledgements';
+import { applyAcknowledgements, isAcknowledgedByPattern } from './acknowledgements';
 
 export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'] as const;
 
@@ -43,10 +43,16 @@ class StageScopedPack implements IPolicyValidationPlugin {
   validate(): PolicyValidationPluginReport {
     const byRule = new Map<string, PolicyViolation>();
     for (const scope of ownScopes(this.stage)) {
+      const byPath = new Map(scope.node.findAll().map((construct) => [construct.node.path, construct]));
       for (const violation of this.pack.validateScope(scope).violations) {
+        const resources = violation.violatingResources.filter((resource) => {
+          const construct = byPath.get((resource as { constructPath?: string }).constructPath ?? '');
+          return !construct || !isAcknowledgedByPattern(construct, violation.ruleName);
+        });
+        if (resources.length === 0) continue;
         const seen = byRule.get(violation.ruleName);
-        if (seen) seen.violatingResources.push(...violation.violatingResources);
-        else byRule.set(violation.ruleName, { ...violation, violatingResources: [...violation.violatingResources] });
+        if (seen) seen.violatingResources.push(...resources);
+        else byRule.set(violation.ruleName, { ...violation, violatingResources: resources });
       }
     }
     return { success: byRule.size === 0, violations: [...byRule.values()] };

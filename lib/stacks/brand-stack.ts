@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BrandTarget } from '../config/registry';
 import { BrandBackup } from '../constructs/backup/brand-backup';
@@ -6,7 +7,6 @@ import { AuroraPostgresCluster } from '../constructs/data/aurora-postgres-cluste
 import { DocumentDbCluster } from '../constructs/data/document-db-cluster';
 import { RabbitBroker } from '../constructs/data/rabbit-broker';
 import { BrandKeys } from '../constructs/keys/brand-keys';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bastion } from '../constructs/network/bastion';
 import { BrandVpcs } from '../constructs/network/brand-vpcs';
 import { BrandCluster } from '../constructs/cluster/brand-cluster';

@@ -55,7 +55,9 @@ export class PipelineStack extends Stack {
       });
       for (const deployment of stage.deployments) {
         const { brand, region } = deployment.target;
-        const id = `${stage.name}-${brand.id}-${region.code}`;
+        // CDK Pipelines names a wave of one Stage after that Stage: give it the
+        // promotion stage's name so the pipeline always reads test → staging → preprod → prod.
+        const id = stage.deployments.length === 1 ? stage.name : `${stage.name}-${brand.id}-${region.code}`;
         // Beside this stack, not inside it: the stack holds only the pipeline's own resources.
         wave.addStage(new BrandStage(scope, id, { target: deployment.target, account: deployment.account }), {
           post: [smokeTestStep('SmokeTest', source, deployment), postureVerificationStep('VerifyPosture', source, deployment, this)],

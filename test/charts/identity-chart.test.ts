@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { STAGE_PROFILES, type StageName } from '../../lib/config/stages';
-import { IdentityChart, type IdentityChartProps } from '../../lib/charts/identity-chart';
+import { IdentityChart, RUNTIME_SECRETS, type IdentityChartProps } from '../../lib/charts/identity-chart';
 import { IdentityService } from '../../lib/charts/identity-service';
 import { validateManifests } from '../../lib/charts/manifest-validation';
 
@@ -73,11 +73,8 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
           seccompProfile: { type: 'RuntimeDefault' },
         });
         // Secrets only by reference.
-        for (const env of container.env) {
-          if (['DATABASE_URL', 'ADMIN_TOKEN'].includes(env.name)) {
-            expect(env.value).toBeUndefined();
-            expect(env.valueFrom.secretKeyRef).toEqual({ name: 'identity-runtime', key: env.name });
-          }
+        for (const name of RUNTIME_SECRETS) {
+          expect(container.env).toContainEqual({ name, valueFrom: { secretKeyRef: { name: 'identity-runtime', key: name } } });
         }
         expect(container.env).toContainEqual({ name: 'HOST', value: '0.0.0.0' });
       }

@@ -96,7 +96,7 @@ test('prod deploys its regions in parallel, cross-account, each followed by a sm
 
 test('every stage verifies what it deployed, through the target account\'s bootstrap lookup role', () => {
   for (const [name, account, stageName] of [['test', '222222222222', 'low'], ['staging', '333333333333', 'low'], ['preprod', '444444444444', 'high']]) {
-    const verify = stage(name).Actions.find((a) => a.Name.endsWith('.VerifyPosture'))!;
+    const verify = stage(name).Actions.find((a) => a.Name === 'VerifyPosture')!; // a one-deployment wave is named after its stage
     const commands: string[] = JSON.parse(projectOf(verify).Source.BuildSpec).phases.build.commands;
     const roleArn = `:iam::${account}:role/cdk-hnb659fds-lookup-role-${account}-ap-southeast-2`;
     expect(commands.some((c) => c.includes('profile.target.role_arn') && c.includes(roleArn))).toBe(true);
@@ -125,7 +125,7 @@ test('artifacts are encrypted with a rotated KMS key that the stage accounts can
 });
 
 test('each staged BrandStack is checked by its own Stage\'s packs, once, and is clean', () => {
-  const staged = violations.filter((v) => / (test|staging|preprod|prod)-/.test(v));
+  const staged = violations.filter((v) => / (test|staging|preprod|prod)[-/]/.test(v));
   expect(staged).toEqual([]);
   expect(violations.length).toBe(new Set(violations).size); // no stack reported twice
 });
@@ -142,7 +142,7 @@ test('a non-compliant stack inside a BrandStage fails validation there, though t
   const target = resolveTarget(BrandRegistry.load(), { brand: 'koala', stage: 'low' });
   const brandStage = new BrandStage(rogueApp, 'test-koala-ap-southeast-2', { target, account: '222222222222' });
   new s3.Bucket(new Stack(brandStage, 'Rogue'), 'Open', { enforceSSL: false });
-  expect(() => rogueApp.synth()).toThrow(/Validation failed/);
+  expect(() => rogueApp.synth()).toThrow(/AwsSolutions-S1/);
   const found = violationPaths(rogueOut);
   fs.rmSync(rogueOut, { recursive: true, force: true });
   expect(found).toContain('AwsSolutions-S1 test-koala-ap-southeast-2/Rogue/Open/Resource');

@@ -157,8 +157,10 @@ describe.each(STORE_KINDS)('OAuth error paths with the %s store', (kind) => {
       expectOAuthError(response, 400, 'invalid_request');
     });
 
-    test('no body at all is invalid_request', async () => {
-      expectOAuthError(await h.request('POST', '/t/acme/token', { headers: auth() }), 400, 'invalid_request');
+    test('no body at all is invalid_request naming the missing parameter', async () => {
+      const response = await h.request('POST', '/t/acme/token', { headers: auth() });
+      expectOAuthError(response, 400, 'invalid_request');
+      expect(response.json.error_description).toBe("missing required parameter 'grant_type'");
     });
 
     test('broken percent-encoding is invalid_request', async () => {

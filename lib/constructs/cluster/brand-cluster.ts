@@ -60,11 +60,15 @@ export interface BrandClusterProps {
  *
  * Compute is EKS Auto Mode rather than managed node groups: AWS runs the
  * node autoscaler (Karpenter), patches and replaces nodes (at most 14 days
- * old here), enforces IMDSv2 on nodes, and provides the load balancer
- * controller, EBS driver, Pod Identity agent and network-policy agent that a
- * node-group cluster would have to install and upgrade as separate add-ons.
- * Node volumes still use the brand key, through the NodeClass of
- * EncryptedNodePool. There are no launch templates to harden.
+ * old here), and provides the load balancer controller, EBS driver, Pod
+ * Identity agent and network-policy agent that a node-group cluster would
+ * have to install and upgrade as separate add-ons. The nodes are EC2 managed
+ * instances: AWS owns their launch templates and metadata options, and no
+ * principal of the account (not even root) can change them or their instance
+ * profile; pods get AWS credentials from Pod Identity, never from the node.
+ * (Security Overview of Amazon EKS Auto Mode, "EKS Auto Mode data plane".)
+ * The stack therefore has no launch template or instance to harden. Node
+ * volumes still use the brand key, through the NodeClass of EncryptedNodePool.
  */
 export class BrandCluster extends Construct {
   readonly cluster: eks.Cluster;

@@ -88,12 +88,14 @@ export class IdentityWorkloads extends Construct {
         description: `Identity service ${service.name}: envelope encryption with the brand's customer keys`,
       });
       props.customerKeys.grantCustomerEnvelopeEncryption(role);
-      new eks.CfnPodIdentityAssociation(this, `PodIdentity-${service.name}`, {
+      const association = new eks.CfnPodIdentityAssociation(this, `PodIdentity-${service.name}`, {
         clusterName: cluster.clusterName,
         namespace: this.chart.namespaceName,
         serviceAccount: service.name,
         roleArn: role.roleArn,
       });
+      // Pod Identity injects credentials when a pod starts: the association must exist before the pods do.
+      this.manifest.node.addDependency(association);
       this.roles.set(service.name, role);
     }
   }

@@ -132,12 +132,20 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     if (readers + 1 > zones.length) {
       throw new Error(`AuroraPostgresCluster: 'readers' (${readers}) plus the writer exceed the zones of 'vpcSubnets' (${zones.join(', ')})`);
     }
+    // Performance Insights is set on the cluster; repeating it on each instance keeps
+    // provisioned instances from declaring it off (RDS would enable it anyway).
+    const perInstance = {
+      autoMinorVersionUpgrade: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.encryptionKey,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+    };
     const instance = (instanceId: string, extra: { scaleWithWriter?: boolean; availabilityZone?: string } = {}) =>
       capacity === 'serverless'
-        ? rds.ClusterInstance.serverlessV2(instanceId, { autoMinorVersionUpgrade: true, ...extra })
+        ? rds.ClusterInstance.serverlessV2(instanceId, { ...perInstance, ...extra })
         : rds.ClusterInstance.provisioned(instanceId, {
             instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
-            autoMinorVersionUpgrade: true,
+            ...perInstance,
             ...extra,
           });
 

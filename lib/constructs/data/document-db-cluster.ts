@@ -131,7 +131,6 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
       preferredMaintenanceWindow: 'sun:03:00-sun:04:00',
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
-      instanceRemovalPolicy: logRemoval,
       copyTagsToSnapshot: true,
       exportAuditLogsToCloudWatch: true,
       exportProfilerLogsToCloudWatch: true,

@@ -53,6 +53,7 @@ export class PeeredDataVpc extends Construct {
   readonly peering: VpcPeering;
   private readonly acl: ec2.NetworkAcl;
   private nextAclRule = 200;
+  private readonly routedHosts = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PeeredDataVpcProps) {
     super(scope, id);
@@ -114,7 +115,9 @@ export class PeeredDataVpc extends Construct {
    * security group rule for its /32, and the matching egress on the host.
    */
   allowManagementFrom(host: ManagementHost, port: number, description: string): void {
-    this.peering.routeSubnet(host.hostName, host.subnet, host.privateCidr);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PeeredDataVpc ${this.node.id}: 'port' must be a TCP port (got ${port})`);
+    if (!this.routedHosts.has(host.hostName)) this.peering.routeSubnet(host.hostName, host.subnet, host.privateCidr);
+    this.routedHosts.add(host.hostName);
     this.acl.addEntry(`ManagementFrom${host.hostName}${port}`, {
       ruleNumber: this.nextAclRule,
       cidr: ec2.AclCidr.ipv4(host.privateCidr),

@@ -52,7 +52,7 @@ export function encryptionPosture(input: PostureInput): EncryptionPosture {
         const insights = [...new Set(insightKeys.map((k) => keys.label(k)))];
         atRest[name] = encrypted(props.StorageEncrypted, props.KmsKeyId, 'alias/aws/rds') + (insights.length ? `; Performance Insights ${insights.join(', ')}` : '');
         inTransit[name] = clusterTls(view, props.DBClusterParameterGroupName, service);
-        const zones = [...new Set(instances.map(([, i]) => i.Properties?.AvailabilityZone).filter(Boolean))];
+        const zones = [...new Set(instances.map(([, i]) => i.Properties?.AvailabilityZone).filter(Boolean))].sort();
         backups[name] = [
           `automated backups ${props.BackupRetentionPeriod ?? 1} days (point-in-time restore)`,
           ...plans.covering(id),
@@ -174,8 +174,12 @@ class KeyNames {
     for (const [id, key] of this.view.ofType('AWS::KMS::Key')) {
       const props = key.Properties ?? {};
       const alias = this.aliases.get(id) ?? `(no alias) ${readable(id)}`;
+      const label = this.label({ Ref: id });
       result[alias] = [
-        this.label({ Ref: id }),
+        label,
+        // The brand's customers share its databases (kept apart by the tenant layer), so
+        // storage is under the platform key and customer keys wrap each customer's records.
+        ...(label.startsWith('customer:') ? ["envelope encryption of this customer's records inside the brand's shared databases"] : []),
         props.KeySpec ?? 'SYMMETRIC_DEFAULT',
         props.EnableKeyRotation === true ? 'rotation on' : 'rotation OFF',
         `deletion window ${props.PendingWindowInDays ?? 30} days`,

@@ -47,8 +47,11 @@ export interface NetworkAclPosture {
 export interface NetworkPosture {
   readonly vpcs: VpcPosture[];
   readonly peerings: PeeringPosture[];
-  /** Inline and standalone (AWS::EC2::SecurityGroupIngress) rules. */
-  readonly ingress: IngressRule[];
+  /**
+   * Every ingress rule, inline and standalone (AWS::EC2::SecurityGroupIngress),
+   * as `<security group>: <protocol> <ports> from <source>`.
+   */
+  readonly ingress: string[];
   readonly networkAcls: NetworkAclPosture[];
   /**
    * What the internet can reach: rules admitting 0.0.0.0/0 or ::/0, hosts with
@@ -68,7 +71,7 @@ export function networkPosture(input: PostureInput): NetworkPosture {
   return {
     vpcs: vpcs(view),
     peerings: peerings(view),
-    ingress,
+    ingress: ingress.map(formatRule),
     networkAcls: networkAcls(view),
     internetReachable: internetReachable(view, ingress),
     instanceMetadata: instanceMetadata(view),
@@ -106,6 +109,17 @@ export function ingressRules(view: NamedView): IngressRule[] {
     add(groupId ?? view.render(rule.Properties?.GroupId), rule.Properties ?? {});
   }
   return rules.sort((a, b) => `${a.securityGroup} ${a.ports} ${a.source}`.localeCompare(`${b.securityGroup} ${b.ports} ${b.source}`));
+}
+
+export function formatRule(rule: IngressRule): string {
+  return `${rule.securityGroup}: ${rule.protocol} ${rule.ports} from ${rule.source}`;
+}
+
+/** The inverse of formatRule, for checks over the posture model. */
+export function parseRule(line: string): IngressRule {
+  const match = /^(\S+): (\S+) (\S+) from (\S+)$/.exec(line);
+  if (!match) throw new Error(`not an ingress rule line: ${line}`);
+  return { securityGroup: match[1], protocol: match[2], ports: match[3], source: match[4] };
 }
 
 function vpcs(view: NamedView): VpcPosture[] {
@@ -190,7 +204,7 @@ function networkAcls(view: NamedView): NetworkAclPosture[] {
 function internetReachable(view: NamedView, ingress: IngressRule[]): string[] {
   const reachable: string[] = [];
   for (const rule of ingress) {
-    if (WORLD.has(rule.source)) reachable.push(`${rule.securityGroup}: ${rule.protocol} ${rule.ports} from ${rule.source}`);
+    if (WORLD.has(rule.source)) reachable.push(formatRule(rule));
   }
 
   const elasticIps = new Map<string, string>();

@@ -26,6 +26,11 @@ export async function tokenService(app: FastifyInstance, ctx: TokenServiceContex
     }
   });
   app.setErrorHandler(oauthErrorHandler(ctx));
+  // A POST without a body has no parameters; let validation name the missing one.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+    done();
+  });
 
   app.addHook('onResponse', (request, reply, done) => {
     const endpoint = request.routeOptions.config.endpoint;

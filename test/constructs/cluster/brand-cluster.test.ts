@@ -104,6 +104,14 @@ describe.each([
     expect(policies).toEqual([]);
   });
 
+  test('the identity chart is applied after the mesh, the ingress controller, the nodes and the Pod Identity association', () => {
+    const [, chart] = Object.entries<any>(synthesized().json.Resources).find(([id]) => id.startsWith('ClusterIdentityChart'))!;
+    const dependsOn: string[] = chart.DependsOn;
+    for (const prefix of ['ClusterchartZtunnel', 'ClusterchartTraefik', 'ClustermanifestNodePool', 'IdentityPodIdentitytokenservice']) {
+      expect(dependsOn.some((id) => id.startsWith(prefix))).toBe(true);
+    }
+  });
+
   test('the runtime image is a container asset built at deploy time from runtime/Dockerfile', () => {
     const assets = JSON.parse(require('fs').readFileSync(require('path').join(synthesized().outdir, 'BrandStack.assets.json'), 'utf8'));
     const images = Object.values<any>(assets.dockerImages ?? {});

@@ -98,5 +98,7 @@ describe('AuroraPostgresCluster', () => {
     expect(() => build({ serverlessCapacity: { min: 4, max: 2 } })).toThrow("'serverlessCapacity' must satisfy");
     expect(() => build({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE) })).toThrow("'instanceType' applies to provisioned capacity only");
     expect(() => build({ logRetentionDays: 42 })).toThrow("'retentionDays' 42 is not a CloudWatch Logs retention period");
+    // The rotation function is named after the cluster and Lambda allows 64 characters.
+    expect(() => build({ clusterIdentifier: `a${'b'.repeat(55)}` })).toThrow("CredentialRotation: 'functionName'");
   });
 });

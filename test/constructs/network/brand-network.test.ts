@@ -8,7 +8,7 @@ import { STAGE_PROFILES } from '../../../lib/config/stages';
 import { findRegion } from '../../../lib/config/regions';
 import { BrandRegistry } from '../../../lib/config/registry';
 import { AUTH_FAILURE_TERMS } from '../../../lib/constructs/network/auth-failure-alarm';
-import type { IngressRule } from '../../../lib/posture/sections/network';
+import { parseRule, type IngressRule } from '../../../lib/posture/sections/network';
 import { EXAMPLE_TARGETS, synthTarget } from '../../helpers/synth';
 
 const registry = BrandRegistry.load();
@@ -32,7 +32,8 @@ describe.each(EXAMPLE_TARGETS)('brand network $brand/$stage', (target) => {
   const network = () => synthesized().posture.network;
   const vpc = (name: string) => network().vpcs.find((v) => v.vpc === name)!;
   const workloadCidrs = () => vpc('NetworkAppVpc').subnets.filter((s) => s.startsWith('Workload ')).map((s) => s.split(' ')[1]);
-  const rulesOf = (group: string): IngressRule[] => network().ingress.filter((rule) => rule.securityGroup === group);
+  const ingress = (): IngressRule[] => network().ingress.map(parseRule);
+  const rulesOf = (group: string): IngressRule[] => ingress().filter((rule) => rule.securityGroup === group);
 
   test('three VPCs with the brand file CIDRs, subnets in the catalog zones', () => {
     expect(network().vpcs.map((v) => [v.vpc, v.cidr])).toEqual([
@@ -149,12 +150,12 @@ describe.each(EXAMPLE_TARGETS)('brand network $brand/$stage', (target) => {
   });
 
   test('no ingress rule admits 0.0.0.0/0 or ::/0 except on 443', () => {
-    const worldOpen = network().ingress.filter((rule) => WORLD.includes(rule.source));
+    const worldOpen = ingress().filter((rule) => WORLD.includes(rule.source));
     expect(worldOpen.filter((rule) => !(rule.protocol === 'tcp' && rule.ports === '443'))).toEqual([]);
   });
 
   test('plaintext AMQP (5672) is open nowhere', () => {
-    const rules = network().ingress;
+    const rules = ingress();
     expect(rules.filter((rule) => rule.ports.split('-').includes('5672'))).toEqual([]);
     expect(rulesOf('NetworkRabbitSecurityGroup').filter((rule) => covers(rule, 5672))).toEqual([]);
     expect(network().networkAcls.flatMap((acl) => acl.entries).filter((entry) => /^ingress .* (5672|all) from/.test(entry))).toEqual([]);
@@ -163,7 +164,8 @@ describe.each(EXAMPLE_TARGETS)('brand network $brand/$stage', (target) => {
   });
 
   test('SSH (22) is admitted only from the VPN CIDR, and only to the bastion', () => {
-    const ssh = network().ingress.filter((rule) => rule.protocol !== 'udp' && covers(rule, 22));
+    // All-traffic rules between security groups (EKS node-to-node) are not SSH exposure; every CIDR is.
+    const ssh = ingress().filter((rule) => rule.protocol !== 'udp' && covers(rule, 22) && !(rule.protocol === 'all' && rule.source.startsWith('sg:')));
     expect(ssh).toEqual([{ securityGroup: 'BastionSecurityGroup', protocol: 'tcp', ports: '22', source: brand.network.vpnCidr }]);
   });
 

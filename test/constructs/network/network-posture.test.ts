@@ -1,0 +1,55 @@
+/**
+ * The network posture section finds exposure it is meant to report, so the
+ * "nothing open" assertions on the brand stacks cannot pass vacuously.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { networkPosture, parseRule } from '../../../lib/posture/sections/network';
+import { TemplateView, type CfnTemplate } from '../../../lib/posture/template';
+
+function postureOf(build: (stack: Stack, vpc: ec2.Vpc) => void) {
+  const stack = new Stack(new App(), 'Exposed', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+  });
+  build(stack, vpc);
+  const json = Template.fromStack(stack).toJSON() as CfnTemplate;
+  return networkPosture({ stackName: stack.stackName, region: 'eu-west-1', template: new TemplateView(json) });
+}
+
+test('world-open rules, public instances, internet-facing load balancers and auto-public subnets are all reported', () => {
+  const posture = postureOf((stack, vpc) => {
+    const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
+    open.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+    open.addIngressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(5672));
+    new ec2.Instance(stack, 'Host', {
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-12345678' }),
+      securityGroup: open,
+      associatePublicIpAddress: true,
+    });
+    new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+  });
+  expect(posture.internetReachable).toEqual([
+    'Open: tcp 22 from 0.0.0.0/0',
+    'Open: tcp 5672 from ::/0',
+    'Host (public via public IP on launch) admits tcp 22 from 0.0.0.0/0, tcp 5672 from ::/0',
+    'Lb (internet-facing application load balancer)',
+    'Vpc/Public eu-west-1a (10.0.0.0/24) (assigns public IPs on launch)',
+    'Vpc/Public eu-west-1b (10.0.1.0/24) (assigns public IPs on launch)',
+  ]);
+  expect(posture.instanceMetadata).toEqual(['Host: IMDSv1 allowed']);
+  expect(posture.ingress.map(parseRule)).toContainEqual({ securityGroup: 'Open', protocol: 'tcp', ports: '5672', source: '::/0' });
+  expect(posture.vpcs[0].flowLogs).toEqual([]);
+  expect(posture.vpcs[0].defaultSecurityGroupRestricted).toBe(false);
+});
+
+test('parseRule refuses a line that is not a rule', () => {
+  expect(() => parseRule('SSH from anywhere')).toThrow('not an ingress rule line: SSH from anywhere');
+});
