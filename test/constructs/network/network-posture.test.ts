@@ -2,7 +2,7 @@
  * The network posture section finds exposure it is meant to report, so the
  * "nothing open" assertions on the brand stacks cannot pass vacuously.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -18,6 +18,8 @@ function postureOf(build: (stack: Stack, vpc: ec2.Vpc) => void) {
     subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
   });
   build(stack, vpc);
+  // The fixture is exposed on purpose; CDK's own template checks need not say so.
+  for (const id of ['CloudFormation-Validate::W2508', 'CloudFormation-Validate::W9010']) Validations.of(stack).acknowledge({ id, reason: 'deliberately exposed test fixture' });
   const json = Template.fromStack(stack).toJSON() as CfnTemplate;
   return networkPosture({ stackName: stack.stackName, region: 'eu-west-1', template: new TemplateView(json) });
 }
