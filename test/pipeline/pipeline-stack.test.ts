@@ -136,7 +136,7 @@ test('each staged BrandStack is checked by its own Stage\'s packs, once, and is 
 test('the pipeline stack and its cross-region support stacks have no unacknowledged finding', () => {
   expect(violations.filter((v) => / (PipelineStack\/Pipeline|cross-region-stack-)/.test(v))).toEqual([]);
   // The pipeline lives in ap-southeast-2; only ap-southeast-4 needs a replication bucket.
-  expect(assembly.stacks.filter((s) => s.stackName.startsWith('pipelinestack-support-')).map((s) => s.environment.region)).toEqual(['ap-southeast-4']);
+  expect(assembly.stacks.filter((s) => s.stackName.startsWith('PipelineStack-support-')).map((s) => s.environment.region)).toEqual(['ap-southeast-4']);
 });
 
 test('a non-compliant stack inside a BrandStage fails validation there, though the App packs cannot see it', () => {
