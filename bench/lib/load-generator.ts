@@ -5,6 +5,7 @@
  * does not compete with the server.
  */
 import { Agent, request } from 'node:http';
+import { cpuSeconds } from './processes';
 
 interface LoadSpec {
   url: string;
@@ -14,6 +15,8 @@ interface LoadSpec {
   connections: number;
   warmupSeconds: number;
   seconds: number;
+  /** The server's pid: its CPU use is sampled over exactly the measured phase. */
+  serverPid?: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
@@ -73,7 +76,9 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   await phase(spec.warmupSeconds, false);
+  const cpuBefore = spec.serverPid === undefined ? 0 : cpuSeconds(spec.serverPid);
   const result = await phase(spec.seconds, true);
+  const serverCpuShare = spec.serverPid === undefined ? undefined : (cpuSeconds(spec.serverPid) - cpuBefore) / result.seconds;
   const sorted = result.latenciesMs.sort((a, b) => a - b);
   process.stdout.write(
     `${JSON.stringify({
@@ -84,6 +89,7 @@ async function main() {
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+      serverCpuShare,
       sample: result.sample,
     })}\n`,
   );

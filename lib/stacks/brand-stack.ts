@@ -45,6 +45,14 @@ export class BrandStack extends Stack {
   readonly cluster: BrandCluster;
   readonly identity: IdentityWorkloads;
 
+  /**
+   * The region catalog's zones. Without this, a stack with a concrete account
+   * (every pipeline stage) asks AWS for its zones at synth, a context lookup.
+   */
+  override get availabilityZones(): string[] {
+    return [...this.target.region.zones];
+  }
+
   constructor(scope: Construct, id: string, props: BrandStackProps) {
     const { brand, region, stage } = props.target;
     super(scope, id, {

@@ -1,4 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import { PipelineType } from 'aws-cdk-lib/aws-codepipeline';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import type { Promotion } from '../config/promotion';
@@ -10,7 +12,7 @@ export interface PipelineStackProps extends StackProps {
   readonly promotion: Promotion;
 }
 
-/** The command that synthesizes this stack; the pipeline's synth step and self-mutation run it. */
+/** The command that synthesizes this stack; the pipeline's synth step runs it, and self-mutation deploys its output. */
 export const PIPELINE_SYNTH_COMMAND = 'npx cdk synth PipelineStack';
 
 /**
@@ -39,10 +41,17 @@ export class PipelineStack extends Stack {
       connectionArn: promotion.source.connectionArn,
     });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
+      // V2: billed per action-minute rather than per pipeline, and the type AWS now creates by default.
+      pipelineType: PipelineType.V2,
       // Stage accounts differ from the pipeline's: artifacts are encrypted with a
       // KMS key the stage accounts' deploy roles are granted.
       crossAccountKeys: true,
       enableKeyRotation: true,
+      // package.json requires Node.js 20; the CodeBuild standard image defaults to an older one.
+      codeBuildDefaults: {
+        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: '20' } } } }),
+      },
       synth: new ShellStep('Synth', {
         input: source,
         commands: ['npm ci', 'npm test', PIPELINE_SYNTH_COMMAND],

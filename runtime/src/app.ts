@@ -90,6 +90,10 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     // Per-request log lines would cost throughput and add nothing the metrics don't show;
     // failures and admin events are logged explicitly, without secrets.
     logController: new LogController({ disableRequestLogging: true }),
+    // No per-request child logger: creating one serialises and redacts its bindings on every
+    // request, measurable next to a ~0.75 ms token. Each line we log is self-contained instead
+    // (tenant, endpoint, client_id, reason), as there is at most one per request.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
     // Client ids and tenant ids are short; long path parameters are attacks.
     routerOptions: { maxParamLength: 128 },

@@ -67,6 +67,7 @@ test('stages run in promotion order after source and synth: test → staging →
 test('the synth step runs npm ci, then npm test, then cdk synth PipelineStack', () => {
   const buildSpec = JSON.parse(projectOf(stage('Build').Actions[0]).Source.BuildSpec);
   expect(buildSpec.phases.build.commands).toEqual(['npm ci', 'npm test', 'npx cdk synth PipelineStack']);
+  expect(buildSpec.phases.install['runtime-versions']).toEqual({ nodejs: '20' }); // package.json engines
 });
 
 test('a manual approval sits between preprod and prod, and only there', () => {
