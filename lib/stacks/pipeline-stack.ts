@@ -21,6 +21,14 @@ export const PIPELINE_SYNTH_COMMAND = 'npx cdk synth PipelineStack';
  * BrandStage per brand and region, deployed in parallel, each followed by a
  * smoke test and `brandstack verify`.
  */
+/** PostgreSQL (password auth on loopback) and RabbitMQ (guest/guest on loopback) for `npm test` on the CodeBuild image. */
+export const TEST_SERVICES_INSTALL_COMMANDS = [
+  'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql rabbitmq-server',
+  'pg_ctlcluster $(ls /etc/postgresql) main start',
+  "su postgres -c \"psql -qc \\\"ALTER USER postgres PASSWORD 'postgres'\\\"\" && su postgres -c 'createdb test'",
+  'rabbitmq-server -detached && timeout 60 sh -c "until rabbitmq-diagnostics -q ping; do sleep 2; done"',
+];
+
 export class PipelineStack extends Stack {
   readonly pipeline: CodePipeline;
   /**
@@ -54,6 +62,10 @@ export class PipelineStack extends Stack {
       },
       synth: new ShellStep('Synth', {
         input: source,
+        // The runtime's integration tests talk to a real PostgreSQL and RabbitMQ,
+        // as on developers' machines: install and start both on the build host.
+        installCommands: TEST_SERVICES_INSTALL_COMMANDS,
+        env: { BRANDSTACK_TEST_PG_URL: 'postgres://postgres:postgres@127.0.0.1:5432/test' },
         commands: ['npm ci', 'npm test', PIPELINE_SYNTH_COMMAND],
       }),
     });

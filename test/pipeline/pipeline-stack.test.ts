@@ -67,6 +67,14 @@ test('stages run in promotion order after source and synth: test → staging →
 test('the synth step runs npm ci, then npm test, then cdk synth PipelineStack', () => {
   const buildSpec = JSON.parse(projectOf(stage('Build').Actions[0]).Source.BuildSpec);
   expect(buildSpec.phases.build.commands).toEqual(['npm ci', 'npm test', 'npx cdk synth PipelineStack']);
+  // npm test includes the runtime's integration tests against a real PostgreSQL and RabbitMQ.
+  const install: string[] = buildSpec.phases.install.commands;
+  expect(install.some((c) => /apt-get install .*postgresql rabbitmq-server/.test(c))).toBe(true);
+  expect(install.some((c) => c.includes('pg_ctlcluster') && c.includes('start'))).toBe(true);
+  expect(install.some((c) => c.startsWith('rabbitmq-server -detached'))).toBe(true);
+  expect(projectOf(stage('Build').Actions[0]).Environment.EnvironmentVariables).toContainEqual(
+    expect.objectContaining({ Name: 'BRANDSTACK_TEST_PG_URL', Value: 'postgres://postgres:postgres@127.0.0.1:5432/test' }),
+  );
   expect(buildSpec.phases.install['runtime-versions']).toEqual({ nodejs: '20' }); // package.json engines
 });
 
