@@ -17,6 +17,7 @@ const CONNECTIONS = 32;
 const RAW_SIGN_SECONDS = 5;
 const WARMUP_SECONDS = 2;
 const MEASURE_SECONDS = 8;
+const REFERENCE_SECONDS = 5;
 const GOAL_RATIO = 0.85;
 /** oidc-provider's ratio as measured on these machines (issue 5); not re-measured here. */
 const OIDC_PROVIDER_RATIO = 0.58;
@@ -39,6 +40,18 @@ interface LoadResult {
   sample?: string;
 }
 
+/** Closed-loop load from the load generator on its own core; server CPU sampled over the measured phase. */
+function runLoad(
+  url: string,
+  serverPid: number,
+  core: number | undefined,
+  spec: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  seconds: number,
+): Promise<LoadResult> {
+  const args = { url, method: spec.method, headers: spec.headers ?? {}, body: spec.body, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds, serverPid };
+  return runToJson<LoadResult>(spawnNode(join(__dirname, 'lib/load-generator.ts'), [JSON.stringify(args)], { core }));
+}
+
 async function main(): Promise<void> {
   const pinned = hasTaskset() && availableParallelism() >= 2;
   const serverCore = pinned ? 1 : undefined;
@@ -48,55 +61,55 @@ async function main(): Promise<void> {
   // 1. Baseline: raw crypto.sign on the server's core.
   const raw = await runToJson<RawSignResult>(spawnNode(join(__dirname, 'lib/raw-sign.ts'), [String(RAW_SIGN_SECONDS)], { core: serverCore }));
 
-  // 2. The server: `npm start`'s entrypoint, one process, pinned.
+  // 2. Reference servers that only sign: what node:http and Fastify cost around a signature.
+  const references: Record<'node' | 'fastify', LoadResult> = {} as never;
+  for (const kind of ['node', 'fastify'] as const) {
+    const reference = spawnNode(join(__dirname, 'lib/sign-server.ts'), [kind], { core: serverCore });
+    try {
+      const { port } = await runToJson<{ port: number }>(reference);
+      references[kind] = await runLoad(`http://127.0.0.1:${port}/token`, reference.pid!, loadCore, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }, REFERENCE_SECONDS);
+    } finally {
+      reference.kill('SIGTERM');
+    }
+  }
+
+  // 3. The server: `npm start`'s entrypoint, one process, pinned.
   const server = spawnNode(join(ROOT, 'runtime/src/main.ts'), [], { core: serverCore, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' } });
   try {
     const creds = await firstLine(server, (line) => (line.startsWith('{') ? (JSON.parse(line) as { issuer: string; client_id: string; client_secret: string }) : undefined));
     const base = creds.issuer.replace(/\/t\/demo$/, '');
     const load = (spec: { path: string; method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }, seconds: number) =>
-      runToJson<LoadResult>(
-        spawnNode(
-          join(__dirname, 'lib/load-generator.ts'),
-          [
-            JSON.stringify({
-              url: `${base}${spec.path}`,
-              method: spec.method,
-              headers: spec.headers ?? {},
-              body: spec.body,
-              connections: CONNECTIONS,
-              warmupSeconds: WARMUP_SECONDS,
-              seconds,
-              serverPid: server.pid,
-            }),
-          ],
-          { core: loadCore },
-        ),
-      );
+      runLoad(`${base}${spec.path}`, server.pid!, loadCore, spec, seconds);
 
-    // 3. HTTP floor: the same server answering a route that does no crypto.
+    // 4. HTTP floor: the same server answering a route that does no crypto.
     const floor = await load({ path: '/healthz/live', method: 'GET' }, 3);
 
-    // 4. The measurement: client_credentials with client_secret_basic.
+    // 5. The measurement: client_credentials with client_secret_basic.
     const authorization = `Basic ${Buffer.from(`${encodeURIComponent(creds.client_id)}:${encodeURIComponent(creds.client_secret)}`).toString('base64')}`;
     const tokens = await load(
       { path: '/t/demo/token', method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' },
       MEASURE_SECONDS,
     );
 
-    // 5. The tokens are real: one verifies against the published JWKS.
+    // 6. The tokens are real: one verifies against the published JWKS.
     const sample = JSON.parse(tokens.sample ?? '{}') as { access_token?: string };
     if (!sample.access_token) throw new Error(`the token run returned no token: ${tokens.sample}`);
     const jwks = jose.createRemoteJWKSet(new URL(`${creds.issuer}/jwks`));
     await jose.jwtVerify(sample.access_token, jwks, { issuer: creds.issuer, typ: 'at+jwt' });
 
-    report({ pinned, raw, floor, tokens });
+    report({ pinned, raw, references, floor, tokens });
   } finally {
     server.kill('SIGTERM');
   }
 }
 
-function report(r: { pinned: boolean; raw: RawSignResult; floor: LoadResult; tokens: LoadResult }): void {
+function report(r: { pinned: boolean; raw: RawSignResult; references: Record<'node' | 'fastify', LoadResult>; floor: LoadResult; tokens: LoadResult }): void {
   const serverCpu = r.tokens.serverCpuShare!;
+  const perCpuSecond = (l: LoadResult) => l.perSecond / l.serverCpuShare!;
   const ratio = r.tokens.perSecond / r.raw.signsPerSecond;
   // Contention-independent view: work per CPU-second of the process doing it.
   const tokensPerCpuSecond = r.tokens.perSecond / serverCpu;
@@ -114,12 +127,18 @@ function report(r: { pinned: boolean; raw: RawSignResult; floor: LoadResult; tok
     `  tokens issued                       ${fmt(r.tokens.perSecond).padStart(8)} tokens/s   (${fmt(tokensPerCpuSecond)} per CPU-second; had ${fmt(serverCpu * 100)} % of the core)`,
     `  ratio tokens/s ÷ raw signs/s        ${fmt(ratio, 3).padStart(8)}             goal ≥ ${GOAL_RATIO}; oidc-provider ≈ ${OIDC_PROVIDER_RATIO} (issue 5)`,
     `  ratio per CPU-second                ${fmt(cpuRatio, 3).padStart(8)}`,
+    `  references that only sign (same core, same load), per CPU-second:`,
+    `    node:http + crypto.sign           ${fmt(perCpuSecond(r.references.node)).padStart(8)} tokens/s   ratio ${fmt(perCpuSecond(r.references.node) / r.raw.signsPerCpuSecond, 3)}`,
+    `    Fastify route + crypto.sign       ${fmt(perCpuSecond(r.references.fastify)).padStart(8)} tokens/s   ratio ${fmt(perCpuSecond(r.references.fastify) / r.raw.signsPerCpuSecond, 3)}`,
     `  latency at ${CONNECTIONS} connections           p50 ${fmt(r.tokens.p50Ms, 1)} ms   p99 ${fmt(r.tokens.p99Ms, 1)} ms   max ${fmt(r.tokens.maxMs, 1)} ms`,
     `  errors                              ${r.tokens.failed}`,
     '',
     'what bounds it:',
     `  RSA signing share of server CPU     ${fmt((signUs / perTokenUs) * 100)} %  (${fmt(signUs)} of ${fmt(perTokenUs)} µs per token)`,
-    `  everything else per token           ${fmt(perTokenUs - signUs)} µs  (HTTP parse, routing, form + schema, HMAC-SHA-256, JWT encode, JSON, metrics)`,
+    `  everything else per token           ${fmt(perTokenUs - signUs)} µs, of which`,
+    `    node:http around a signature        ${fmt(1e6 / perCpuSecond(r.references.node) - signUs)} µs  (socket I/O, HTTP parse/serialise, and RSA running colder than in a tight loop)`,
+    `    Fastify on top of that              ${fmt(1e6 / perCpuSecond(r.references.fastify) - 1e6 / perCpuSecond(r.references.node))} µs  (routing, hooks, body parser, reply)`,
+    `    this service on top of that         ${fmt(perTokenUs - 1e6 / perCpuSecond(r.references.fastify))} µs  (auth + HMAC, schemas, scope/resource, claims, metrics)`,
     `  HTTP floor (GET /healthz/live)      ${fmt(r.floor.perSecond).padStart(8)} req/s   (~${fmt(floorUs)} µs of server CPU per request: Node HTTP + Fastify, no crypto)`,
     `  latency: ${CONNECTIONS} requests in flight queue behind one signer: p50 ≈ ${CONNECTIONS} × ${fmt(1e6 / r.tokens.perSecond)} µs = ${fmt((CONNECTIONS * 1e3) / r.tokens.perSecond, 1)} ms`,
     ...(busy
@@ -148,6 +167,8 @@ function report(r: { pinned: boolean; raw: RawSignResult; floor: LoadResult; tok
         serverCpuShare: serverCpu,
         baselineCpuShare: r.raw.cpuShare,
         httpFloorPerSecond: r.floor.perSecond,
+        nodeHttpSignPerCpuSecond: perCpuSecond(r.references.node),
+        fastifySignPerCpuSecond: perCpuSecond(r.references.fastify),
       },
       null,
       2,

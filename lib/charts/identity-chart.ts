@@ -7,6 +7,7 @@ import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { AMBIENT_PROBE_SOURCE, HBONE_PORT, IdentityService, RUNTIME_PORT, type IdentityServiceProps } from './identity-service';
+import { RuntimeSecret, type RuntimeSecretSources } from './runtime-secret';
 
 /** What differs between identity services; everything else is a default of IdentityService. */
 export interface IdentityServiceSpec {
@@ -74,6 +75,11 @@ export interface IdentityChartProps extends ChartProps {
    * @default 'identity-runtime'
    */
   readonly runtimeSecretName?: string;
+  /**
+   * The Secrets Manager secrets the runtime Secret is composed from; the External Secrets
+   * Operator (installed by BrandCluster) writes it into the namespace.
+   */
+  readonly secretSources: RuntimeSecretSources;
   /** The services to deploy. @default IDENTITY_SERVICES */
   readonly services?: readonly IdentityServiceSpec[];
   /** Overrides for every service (resources, autoscaling target). @default - IdentityService defaults */
@@ -162,6 +168,11 @@ export class IdentityChart extends Chart {
       egress: [{ to: [{ podSelector: {} }], ports: [tcp(HBONE_PORT)] }],
     });
 
+    const runtimeSecretName = props.runtimeSecretName ?? 'identity-runtime';
+    const runtimeSecret = new RuntimeSecret(this, 'RuntimeSecret', { namespace: ns, secretName: runtimeSecretName, region: props.region, sources: props.secretSources });
+    const missing = RUNTIME_SECRETS.filter((key) => !runtimeSecret.keys.includes(key));
+    if (missing.length > 0) throw new Error(`IdentityChart: the runtime Secret does not produce ${missing.join(', ')}`);
+
     // Plaintext between workloads is refused: ztunnel accepts only mTLS (HBONE) for every pod of the namespace.
     new ApiObject(this, 'StrictMtls', {
       apiVersion: 'security.istio.io/v1',
@@ -207,7 +218,8 @@ export class IdentityChart extends Chart {
           SIGNING_KEY_SOURCE: 'database',
           AWS_REGION: props.region,
         },
-        secretEnv: Object.fromEntries(RUNTIME_SECRETS.map((key) => [key, { secretName: props.runtimeSecretName ?? 'identity-runtime', key }])),
+        // The pods wait (CreateContainerConfigError, retried by the kubelet) until the operator has written the Secret.
+        secretEnv: Object.fromEntries(RUNTIME_SECRETS.map((key) => [key, { secretName: runtimeSecretName, key }])),
         allowFrom: spec.publicPaths.length > 0 ? [ingressPeer] : [],
       });
       this.services.push(service);

@@ -45,6 +45,13 @@ for (const brand of BrandRegistry.load().brands) {
         rabbitCidr: brand.network.rabbitCidr,
       },
       ingress: TRAEFIK_INGRESS,
+      // The stack passes the ARNs of RuntimeSecrets; names stand in for review.
+      secretSources: {
+        database: `brandstack-${brand.id}-${stage.name}/database-master`,
+        adminToken: `brandstack-${brand.id}-${stage.name}/admin-token`,
+        keyEncryptionKey: `brandstack-${brand.id}-${stage.name}/key-encryption-key`,
+        clientSecretPepper: `brandstack-${brand.id}-${stage.name}/client-secret-pepper`,
+      },
     });
     const objects = app.charts.flatMap((chart) => chart.toJson());
     const problems = validateManifests(objects);

@@ -39,6 +39,46 @@ const CUSTOM_KINDS = {
     if (spec.inFlightReq && !isPositiveInt(spec.inFlightReq.amount)) problems.push('spec.inFlightReq.amount must be a positive integer');
     return problems;
   },
+  'external-secrets.io/v1/SecretStore': (o) => {
+    const providers = Object.keys(o.spec?.provider ?? {});
+    if (providers.length !== 1) return [`spec.provider must configure exactly one provider (got ${providers.join(', ') || 'none'})`];
+    const aws = o.spec.provider.aws;
+    if (!aws) return [];
+    const problems = [];
+    if (!['SecretsManager', 'ParameterStore'].includes(aws.service)) problems.push(`spec.provider.aws.service must be SecretsManager or ParameterStore (got ${JSON.stringify(aws.service)})`);
+    if (typeof aws.region !== 'string' || !aws.region) problems.push('spec.provider.aws.region is required');
+    return problems;
+  },
+  'external-secrets.io/v1/ExternalSecret': (o) => {
+    const spec = o.spec ?? {};
+    const problems = [];
+    if (!['SecretStore', 'ClusterSecretStore', undefined].includes(spec.secretStoreRef?.kind) || typeof spec.secretStoreRef?.name !== 'string') {
+      problems.push('spec.secretStoreRef needs a name and kind SecretStore or ClusterSecretStore');
+    }
+    if (spec.refreshInterval !== undefined && !/^(\d+(ns|us|µs|ms|s|m|h))+$/.test(spec.refreshInterval)) problems.push('spec.refreshInterval must be a duration such as 1h');
+    if (spec.target?.creationPolicy !== undefined && !['Owner', 'Orphan', 'Merge', 'None'].includes(spec.target.creationPolicy)) problems.push('spec.target.creationPolicy must be Owner, Orphan, Merge or None');
+    if (spec.target?.deletionPolicy !== undefined && !['Delete', 'Merge', 'Retain'].includes(spec.target.deletionPolicy)) problems.push('spec.target.deletionPolicy must be Delete, Merge or Retain');
+    const data = spec.data ?? [];
+    if (!Array.isArray(data) || (data.length === 0 && !(spec.dataFrom ?? []).length)) problems.push('spec.data or spec.dataFrom must list at least one value');
+    const keys = new Set();
+    for (const [i, entry] of (Array.isArray(data) ? data : []).entries()) {
+      if (typeof entry?.secretKey !== 'string' || !entry.secretKey) problems.push(`spec.data[${i}].secretKey is required`);
+      if (typeof entry?.remoteRef?.key !== 'string' || !entry.remoteRef.key) problems.push(`spec.data[${i}].remoteRef.key is required`);
+      if (keys.has(entry?.secretKey)) problems.push(`spec.data[${i}].secretKey ${entry.secretKey} is listed twice`);
+      keys.add(entry?.secretKey);
+    }
+    const template = spec.target?.template;
+    if (template) {
+      if (template.engineVersion !== undefined && template.engineVersion !== 'v2') problems.push('spec.target.template.engineVersion must be v2');
+      // Every `.name` a template reads must be a secretKey of spec.data, or the operator fails at render time.
+      for (const [key, text] of Object.entries(template.data ?? {})) {
+        for (const [, name] of String(text).matchAll(/\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
+          if (!keys.has(name)) problems.push(`spec.target.template.data.${key} reads .${name}, which spec.data does not provide`);
+        }
+      }
+    }
+    return problems;
+  },
   'eks.amazonaws.com/v1/NodeClass': (o) => {
     const problems = [];
     if (typeof o.spec?.role !== 'string' || !o.spec.role) problems.push('spec.role (node IAM role name) is required');

@@ -11,6 +11,7 @@ import { Bastion } from '../constructs/network/bastion';
 import { BrandVpcs } from '../constructs/network/brand-vpcs';
 import { BrandCluster } from '../constructs/cluster/brand-cluster';
 import { IdentityWorkloads } from '../constructs/cluster/identity-workloads';
+import { RuntimeSecrets } from '../constructs/cluster/runtime-secrets';
 
 export interface BrandStackProps extends StackProps {
   /** The brand, region and stage this stack is for. */
@@ -43,6 +44,7 @@ export class BrandStack extends Stack {
   readonly broker: RabbitBroker;
   readonly backup: BrandBackup;
   readonly cluster: BrandCluster;
+  readonly runtimeSecrets: RuntimeSecrets;
   readonly identity: IdentityWorkloads;
 
   /**
@@ -154,8 +156,14 @@ export class BrandStack extends Stack {
       removalPolicy: stage.removalPolicy,
     });
 
+    this.runtimeSecrets = new RuntimeSecrets(this, 'RuntimeSecrets', {
+      encryptionKey: this.keys.platformKey,
+      databaseSecret: this.database.secret,
+    });
+
     this.identity = new IdentityWorkloads(this, 'Identity', {
       cluster: this.cluster,
+      runtimeSecrets: this.runtimeSecrets,
       customerKeys: this.keys,
       domain: brand.domain,
       minReplicas: stage.minReplicas,

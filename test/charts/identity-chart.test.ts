@@ -1,8 +1,15 @@
+import { randomInt } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { parseProductionConfig } from '../../runtime/src/config/production-config';
 import { STAGE_PROFILES, type StageName } from '../../lib/config/stages';
 import { IdentityChart, RUNTIME_SECRETS, type IdentityChartProps } from '../../lib/charts/identity-chart';
 import { IdentityService } from '../../lib/charts/identity-service';
 import { validateManifests } from '../../lib/charts/manifest-validation';
+import { KEY_MATERIAL, RDS_CA_BUNDLE_PATH, RuntimeSecret, type RuntimeSecretProps } from '../../lib/charts/runtime-secret';
 
 const base: IdentityChartProps = {
   image: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/runtime:abc',
@@ -12,6 +19,12 @@ const base: IdentityChartProps = {
   maxReplicas: 6,
   dataStores: { postgresCidrs: ['10.10.204.0/22', '10.10.208.0/22'], mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' },
   ingress: { controllerNamespace: 'traefik', controllerPodLabels: { 'app.kubernetes.io/name': 'traefik' }, ingressClassName: 'traefik' },
+  secretSources: {
+    database: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db-master-AbCdEf',
+    adminToken: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-token-AbCdEf',
+    keyEncryptionKey: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:kek-AbCdEf',
+    clientSecretPepper: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:pepper-AbCdEf',
+  },
 };
 
 function chartFor(stage: StageName, overrides: Partial<IdentityChartProps> = {}): Array<Record<string, any>> {
@@ -143,6 +156,107 @@ test('adding a service is one entry: it gets the same hardened objects', () => {
   expect(validateManifests(objects)).toEqual([]);
 });
 
+describe('the runtime Secret', () => {
+  const objects = chartFor('high');
+  const external = () => named(objects, 'ExternalSecret', 'identity-runtime');
+
+  test('every secret the Deployment reads is written by the ExternalSecret, from the SecretStore of the namespace', () => {
+    const store = named(objects, 'SecretStore', 'aws-secrets-manager');
+    expect(store.metadata.namespace).toBe('identity');
+    // No credentials of its own: the operator's Pod Identity role.
+    expect(store.spec).toEqual({ provider: { aws: { service: 'SecretsManager', region: 'eu-central-1' } } });
+    const spec = external().spec;
+    expect(external().metadata.namespace).toBe('identity');
+    expect(spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'aws-secrets-manager' });
+    expect(spec.target).toMatchObject({ name: 'identity-runtime', creationPolicy: 'Owner' });
+    const container = named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0];
+    const read = container.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef);
+    expect(read.map((r: any) => r.key).sort()).toEqual([...RUNTIME_SECRETS].sort());
+    for (const ref of read) {
+      expect(ref.name).toBe(spec.target.name);
+      expect(Object.keys(spec.target.template.data)).toContain(ref.key);
+    }
+  });
+
+  test('values come from the four Secrets Manager secrets, the database URL from the master secret fields', () => {
+    const refs = Object.fromEntries(external().spec.data.map((d: any) => [d.secretKey, d.remoteRef]));
+    const { secretSources } = base;
+    expect(refs).toEqual({
+      dbUsername: { key: secretSources.database, property: 'username' },
+      dbPassword: { key: secretSources.database, property: 'password' },
+      dbHost: { key: secretSources.database, property: 'host' },
+      dbPort: { key: secretSources.database, property: 'port' },
+      adminToken: { key: secretSources.adminToken },
+      keyEncryptionKey: { key: secretSources.keyEncryptionKey },
+      clientSecretPepper: { key: secretSources.clientSecretPepper },
+    });
+  });
+
+  test('the key material alphabet is exactly base64: Secrets Manager characters minus the exclusions', () => {
+    // Secrets Manager's generator: letters, digits and this punctuation (GetRandomPassword, ExcludePunctuation).
+    const punctuation = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const alphabet = [...letters + punctuation].filter((c) => !KEY_MATERIAL.excludeCharacters.includes(c));
+    expect(alphabet.sort().join('')).toBe([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].sort().join(''));
+    expect(KEY_MATERIAL.characters * 6).toBeGreaterThanOrEqual(KEY_MATERIAL.bytes * 8);
+  });
+
+  test('the rendered Secret with the Deployment environment passes the runtime production config', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const generated = (length: number, chars: string) => Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
+    // An RDS-generated password keeps , - . = ^ _ of the punctuation: all need to survive the URL.
+    const password = `Ab1,-.=^_${generated(20, 'xyz019')}`;
+    const input: Record<string, string> = {
+      dbUsername: 'brandstack_admin',
+      dbPassword: password,
+      dbHost: 'brandstack-acme-high.cluster-abc.eu-central-1.rds.amazonaws.com',
+      dbPort: '5432',
+      adminToken: generated(64, alphabet.slice(0, 62)),
+      keyEncryptionKey: generated(KEY_MATERIAL.characters, alphabet),
+      clientSecretPepper: generated(KEY_MATERIAL.characters, alphabet),
+    };
+    // Go's url.QueryEscape (the template's urlquery): everything but letters, digits and -_.~ is %XX.
+    const queryEscape = (v: string) => v.replace(/[^A-Za-z0-9\-_.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    const render = (template: string) =>
+      template.replace(/\{\{ \.(\w+)( \| urlquery)? \}\}/g, (_, name: string, escape?: string) => (escape ? queryEscape(input[name]) : input[name]));
+    const secret = Object.fromEntries(Object.entries<string>(external().spec.target.template.data).map(([k, v]) => [k, render(v)]));
+    const container = named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0];
+    const plain = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+
+    const config = parseProductionConfig({ ...plain, ...secret });
+    expect(config.keyEncryptionKey).toHaveLength(32);
+    expect(config.clientSecretPepper).toHaveLength(32);
+    expect(config.adminToken).toBe(input.adminToken);
+    // The first 256 of the 258 generated bits are the key.
+    expect(config.keyEncryptionKey.toString('base64').slice(0, 42)).toBe(input.keyEncryptionKey.slice(0, 42));
+
+    // node-postgres parses the URL (pg-connection-string): verify-full TLS against the RDS bundle in the image.
+    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rds-ca-')), 'bundle.pem');
+    fs.writeFileSync(bundle, 'RDS CA');
+    const parsed = parseConnectionString(config.databaseUrl.replace(RDS_CA_BUNDLE_PATH, bundle));
+    expect(parsed).toMatchObject({ user: 'brandstack_admin', password, host: input.dbHost, port: '5432', database: 'postgres', sslmode: 'verify-full' });
+    expect(parsed.ssl).toEqual({ ca: 'RDS CA' });
+  });
+
+  test.each([
+    [{ databaseName: 'Identity-DB' }, /RuntimeSecret: 'databaseName' must be a lower-case PostgreSQL identifier \(got 'Identity-DB'\)/],
+    [{ refreshInterval: '0h' }, /RuntimeSecret: 'refreshInterval' must be a positive duration such as 1h \(got '0h'\)/],
+    [{ refreshInterval: 'daily' }, /RuntimeSecret: 'refreshInterval' must be a positive duration/],
+  ] as Array<[Partial<RuntimeSecretProps>, RegExp]>)('bad input %j names the prop', (overrides, message) => {
+    const props: RuntimeSecretProps = { namespace: 'identity', secretName: 'identity-runtime', region: 'eu-central-1', sources: base.secretSources, ...overrides };
+    expect(() => new RuntimeSecret(new Chart(Testing.app(), 'c'), 'RuntimeSecret', props)).toThrow(message);
+  });
+
+  test('a template that reads a value nobody provides fails validation', () => {
+    const broken = structuredClone(external());
+    broken.spec.target.template.data.ADMIN_TOKEN = '{{ .adminTokn }}';
+    broken.spec.refreshInterval = 'hourly';
+    const problems = validateManifests([broken]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].problems).toEqual(['spec.refreshInterval must be a duration such as 1h', 'spec.target.template.data.ADMIN_TOKEN reads .adminTokn, which spec.data does not provide']);
+  });
+});
+
 describe('manifest validation', () => {
   test('rejects an object that breaks the Kubernetes schema', () => {
     const objects = chartFor('low');
@@ -170,8 +284,10 @@ describe('manifest validation', () => {
       { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
       { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'p' }, spec: { mtls: { mode: 'STRICTLY' } } },
       { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'm' }, spec: { rateLimit: { average: 0 } } },
+      { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 's' }, spec: { provider: { aws: { service: 'S3' } } } },
+      { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'e' }, spec: { secretStoreRef: { name: 's' }, data: [{ secretKey: 'a', remoteRef: {} }] } },
     ]);
-    expect(problems.map((p) => p.object)).toEqual(['Widget w', 'PeerAuthentication p', 'Middleware m']);
+    expect(problems.map((p) => p.object)).toEqual(['Widget w', 'PeerAuthentication p', 'Middleware m', 'SecretStore s', 'ExternalSecret e']);
   });
 });
 
@@ -186,6 +302,7 @@ describe('bad input names the prop', () => {
     [{ dataStores: { ...base.dataStores, postgresCidrs: [] } }, /'dataStores.postgresCidrs' must list at least one CIDR/],
     [{ serviceDefaults: { cpuRequestMillis: 500, cpuLimitMillis: 100 } }, /'cpuLimitMillis' \(100\) must not be below 'cpuRequestMillis' \(500\)/],
     [{ serviceDefaults: { targetCpuUtilization: 0 } }, /'targetCpuUtilization' must be in 1..100/],
+    [{ secretSources: { ...base.secretSources, adminToken: '' } }, /RuntimeSecret: 'sources.adminToken' must name a Secrets Manager secret/],
   ] as Array<[Partial<IdentityChartProps>, RegExp]>)('%j', (overrides, message) => {
     expect(() => new IdentityChart(Testing.app(), 'identity', { ...base, ...overrides })).toThrow(message);
   });

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EncryptedNodePool } from './encrypted-node-pool';
 import { IngressController } from './ingress-controller';
+import { SecretsOperator } from './secrets-operator';
 import { ServiceMesh } from './service-mesh';
 
 /**
@@ -56,7 +57,7 @@ export interface BrandClusterProps {
  * The brand's EKS cluster: private API endpoint, secrets envelope-encrypted
  * with the brand key, every control-plane log type on, IAM access entries
  * only (no aws-auth ConfigMap), and the add-ons the identity workloads need
- * (compute, ingress, metrics for the HPA, the mesh).
+ * (compute, ingress, metrics for the HPA, the mesh, secret delivery).
  *
  * Compute is EKS Auto Mode rather than managed node groups: AWS runs the
  * node autoscaler (Karpenter), patches and replaces nodes (at most 14 days
@@ -77,6 +78,8 @@ export class BrandCluster extends Construct {
   readonly nodePool: EncryptedNodePool;
   readonly ingress: IngressController;
   readonly mesh: ServiceMesh;
+  /** External Secrets Operator: delivers Secrets Manager secrets into namespaces. */
+  readonly secretsOperator: SecretsOperator;
 
   constructor(scope: Construct, id: string, props: BrandClusterProps) {
     super(scope, id);
@@ -142,5 +145,8 @@ export class BrandCluster extends Construct {
       vpcCidr: props.vpc.vpcCidrBlock,
     });
     this.ingress.chart.node.addDependency(this.mesh.ready);
+
+    this.secretsOperator = new SecretsOperator(this, 'Secrets', { cluster: this.cluster });
+    this.secretsOperator.chart.node.addDependency(this.nodePool.manifest);
   }
 }

@@ -7,6 +7,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { IDENTITY_SERVICES, IdentityChart, type DataStoreNetworks, type IdentityServiceSpec } from '../../charts/identity-chart';
 import type { BrandCluster } from './brand-cluster';
+import type { RuntimeSecrets } from './runtime-secrets';
 import { TRAEFIK_INGRESS } from './ingress-controller';
 
 /** What the workloads need from the brand's keys: envelope encryption with the customer keys, nothing else. */
@@ -19,6 +20,11 @@ export interface IdentityWorkloadsProps {
   readonly cluster: BrandCluster;
   /** The brand's customer keys; each service's role may use them and no other key. */
   readonly customerKeys: CustomerKeyAccess;
+  /**
+   * The runtime's secrets in Secrets Manager. The cluster's secrets operator is granted read
+   * access to exactly these and writes them into the namespace as the runtime Secret.
+   */
+  readonly runtimeSecrets: RuntimeSecrets;
   /** Public domain of the identity services. */
   readonly domain: string;
   /** Fewest replicas of each service (at least 2). */
@@ -40,7 +46,8 @@ const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
  * The identity runtime in the cluster: its container image (built and pushed
  * by `cdk deploy`, never by synth), one IAM role per service bound to its
  * service account with EKS Pod Identity, and the identity chart applied by
- * the cluster's kubectl provider.
+ * the cluster's kubectl provider. The chart's ExternalSecret has the
+ * cluster's secrets operator write the runtime Secret from RuntimeSecrets.
  */
 export class IdentityWorkloads extends Construct {
   readonly image: ecrAssets.DockerImageAsset;
@@ -70,11 +77,16 @@ export class IdentityWorkloads extends Construct {
       strictZoneSpread: props.strictZoneSpread,
       dataStores: props.dataStores,
       ingress: TRAEFIK_INGRESS,
+      secretSources: props.runtimeSecrets.sources,
       services,
     });
     this.manifest = cluster.addCdk8sChart('IdentityChart', this.chart);
-    // The chart uses Istio's and Traefik's CRDs and needs nodes.
-    this.manifest.node.addDependency(props.cluster.mesh.ready, props.cluster.ingress.chart, props.cluster.nodePool.manifest);
+    // The chart uses Istio's, Traefik's and External Secrets' CRDs and needs nodes.
+    const operator = props.cluster.secretsOperator;
+    this.manifest.node.addDependency(props.cluster.mesh.ready, props.cluster.ingress.chart, props.cluster.nodePool.manifest, operator.chart);
+    const grant = props.runtimeSecrets.grantRead(operator.role);
+    // The ExternalSecret's first read must find the permission in place.
+    grant.applyBefore(this.manifest);
 
     for (const service of services) {
       // Pod Identity: the agent on each node trades the pod's service-account token for this role.

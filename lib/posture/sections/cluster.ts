@@ -2,7 +2,8 @@
  * The EKS cluster and what runs in it: endpoint exposure, the secrets key,
  * control-plane logs, access, compute, add-ons, and per workload its security
  * context, probes, disruption budget, autoscaling bounds, network policies,
- * mesh mTLS mode and ingress limits.
+ * mesh mTLS mode and ingress limits, and where each secret environment
+ * variable comes from (External Secrets Operator stores and ExternalSecrets).
  *
  * Kubernetes objects are read from the kubectl provider's custom resources
  * (Custom::AWSCDK-EKS-KubernetesResource `Manifest`, a JSON string) and Helm
@@ -61,6 +62,8 @@ export interface WorkloadPosture {
   readonly serviceAccountToken: string;
   readonly disruptionBudget: string;
   readonly awsIdentity: string;
+  /** Each secret environment variable: the Kubernetes Secret it reads and where the operator fills it from. */
+  readonly secrets: string[];
   readonly networkPolicies: string[];
   readonly mtls: string;
 }
@@ -77,6 +80,8 @@ export interface ClusterPosture {
   readonly addons: string[];
   readonly ingress: string[];
   readonly namespaces: Record<string, string[]>;
+  /** Secret stores of the External Secrets Operator: which AWS identity they use and what it may read. */
+  readonly secretStores: string[];
   readonly workloads: Record<string, WorkloadPosture>;
 }
 
@@ -139,6 +144,7 @@ export function clusterPosture(input: PostureInput): ClusterPosture | null {
     addons,
     ingress: ingressPosture(t, objects),
     namespaces: namespacePosture(objects),
+    secretStores: secretStorePosture(t, keys, objects),
     workloads: workloadPosture(t, keys, objects),
   };
 }
@@ -243,6 +249,7 @@ function workloadPosture(t: TemplateView, keys: KeyNames, objects: Array<Record<
       containerSecurityContext: containers.map((c) => `${c.name}: ${describeSecurityContext(c.securityContext)}`).join('; '),
       serviceAccountToken: pod.automountServiceAccountToken === false ? 'not mounted' : 'MOUNTED',
       disruptionBudget: pdb ? (pdb.spec.maxUnavailable !== undefined ? `maxUnavailable ${pdb.spec.maxUnavailable}` : `minAvailable ${pdb.spec.minAvailable}`) : 'NONE',
+      secrets: containers.flatMap((c) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => describeSecretEnv(t, keys, objects, ns, e))),
       awsIdentity: association ? `Pod Identity: service account ${pod.serviceAccountName} → ${roleName(t.referenceOf(association.RoleArn))}, ${keys.usableBy(t.referenceOf(association.RoleArn))}` : 'none',
       networkPolicies: objects
         .filter((o) => o.kind === 'NetworkPolicy' && sameNs(o) && (isEmptySelector(o.spec?.podSelector) || selects(o.spec?.podSelector)))
@@ -251,6 +258,89 @@ function workloadPosture(t: TemplateView, keys: KeyNames, objects: Array<Record<
     };
   }
   return result;
+}
+
+/** Where a secret environment variable comes from: the Kubernetes Secret, and the ExternalSecret and Secrets Manager secrets that fill it. */
+function describeSecretEnv(t: TemplateView, keys: KeyNames, objects: Array<Record<string, any>>, ns: string, env: any): string {
+  const { name: secretName, key } = env.valueFrom.secretKeyRef;
+  const head = `${env.name} ← Secret ${secretName}/${key}`;
+  const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata?.namespace === ns && (o.spec?.target?.name ?? o.metadata.name) === secretName);
+  if (!external) return `${head}: NOT PRODUCED (no ExternalSecret writes ${secretName})`;
+  const spec = external.spec;
+  const data: Array<Record<string, any>> = spec.data ?? [];
+  const template: string | undefined = spec.target?.template?.data?.[key];
+  const inputs = template === undefined ? data.filter((d) => d.secretKey === key) : data.filter((d) => new RegExp(`\\{\\{-?\\s*\\.${d.secretKey}\\b`).test(template));
+  if (inputs.length === 0) return `${head}: NOT PRODUCED (ExternalSecret ${ns}/${external.metadata.name} writes no ${key})`;
+  const bySecret = new Map<string, string[]>();
+  for (const input of inputs) {
+    const source = secretsManagerSecret(t, keys, input.remoteRef?.key);
+    bySecret.set(source, [...(bySecret.get(source) ?? []), ...(input.remoteRef?.property ? [input.remoteRef.property] : [])]);
+  }
+  const sources = [...bySecret].map(([source, properties]) => `${source}${properties.length ? ` [${properties.join(', ')}]` : ''}`);
+  const verbatim = template === undefined || /^\{\{\s*\.\w+\s*\}\}$/.test(template);
+  const tls = /[?&]sslmode=([\w-]+)/.exec(template ?? '')?.[1];
+  return (
+    `${head} ← ${verbatim ? '' : 'composed from '}${sources.join(' + ')}${tls ? ` (TLS sslmode ${tls})` : ''} ` +
+    `via External Secrets (ExternalSecret ${ns}/${external.metadata.name}, SecretStore ${spec.secretStoreRef?.name}, refreshed every ${spec.refreshInterval ?? '1h'})`
+  );
+}
+
+/** `Secrets Manager <logical id> (<key>)` for a secret reference of a manifest. */
+function secretsManagerSecret(t: TemplateView, keys: KeyNames, reference: unknown): string {
+  const id = secretId(t, /^\{\{(?:Ref|GetAtt):([^}]+)\}\}$/.exec(String(reference ?? ''))?.[1]);
+  const resource = id ? t.get(id) : undefined;
+  if (resource?.Type !== 'AWS::SecretsManager::Secret') return `external secret ${String(reference)}`;
+  const key = resource.Properties?.KmsKeyId;
+  return `Secrets Manager ${secretName(id)} (${key === undefined ? 'aws-managed key' : keys.name(key)})`;
+}
+
+/** The secret behind a reference; an RDS secret attachment (whose Ref is the secret's ARN) is followed to its secret. */
+function secretId(t: TemplateView, id: string | undefined): string | undefined {
+  const resource = id ? t.get(id) : undefined;
+  return resource?.Type === 'AWS::SecretsManager::SecretTargetAttachment' ? t.referenceOf(resource.Properties?.SecretId) : id;
+}
+
+/** A secret's logical id without its hashes; RDS's generated secret carries a second, 32-character one. */
+function secretName(id: string | undefined): string {
+  return roleName(id?.replace(/[0-9a-f]{32}$/, ''));
+}
+
+function secretStorePosture(t: TemplateView, keys: KeyNames, objects: Array<Record<string, any>>): string[] {
+  return objects
+    .filter((o) => o.kind === 'SecretStore' || o.kind === 'ClusterSecretStore')
+    .map((store) => {
+      const aws = store.spec?.provider?.aws;
+      const where = `${store.kind} ${store.metadata.namespace ? `${store.metadata.namespace}/` : ''}${store.metadata.name}`;
+      if (!aws) return `${where}: provider ${Object.keys(store.spec?.provider ?? {}).join(', ')}`;
+      if (aws.auth || aws.role) return `${where}: AWS ${aws.service} ${aws.region}, as ${aws.role ? `role ${aws.role}` : 'explicit credentials'}`;
+      const operatorRoles = t
+        .ofType('AWS::EKS::PodIdentityAssociation')
+        .filter(([, a]) => a.Properties?.Namespace === 'external-secrets' && a.Properties?.ServiceAccount === 'external-secrets')
+        .map(([, a]) => t.referenceOf(a.Properties?.RoleArn));
+      const grants = operatorRoles.map((roleId) => `${roleName(roleId)} (${iamGrants(t, keys, roleId)})`);
+      return `${where}: AWS ${aws.service} ${aws.region}, as the operator's Pod Identity role ${grants.join(', ') || 'NONE'}`;
+    });
+}
+
+/** Every IAM statement attached to a role, with its resources named. */
+function iamGrants(t: TemplateView, keys: KeyNames, roleId: string | undefined): string {
+  const statements = t
+    .ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties?.Roles ?? []).some((r: unknown) => t.referenceOf(r) === roleId))
+    .flatMap(([, policy]) => policy.Properties?.PolicyDocument?.Statement ?? []);
+  return (
+    statements
+      .map((s: any) => {
+        const resources = ([] as unknown[]).concat(s.Resource).map((r) => {
+          const id = secretId(t, t.referenceOf(r));
+          const type = id ? t.get(id)?.Type : undefined;
+          return type === 'AWS::KMS::Key' ? keys.name(r) : id ? secretName(id) : String(r);
+        });
+        const via = s.Condition?.StringEquals?.['kms:ViaService'] ? ` via ${String(s.Condition.StringEquals['kms:ViaService']).split('.')[0]}` : '';
+        return `${s.Effect === 'Deny' ? 'DENY ' : ''}${[].concat(s.Action).join(', ')} on ${resources.join(', ')}${via}`;
+      })
+      .join('; ') || 'no permissions'
+  );
 }
 
 function describeProbe(probe: any): string {

@@ -21,11 +21,11 @@ export interface TenantKeyringOptions {
 export class TenantKeyring {
   readonly cacheSeconds: number;
   readonly #cache: TtlCache<TenantKeys>;
-  readonly #store: IdentityStore;
+  readonly #options: TenantKeyringOptions;
 
   constructor(options: TenantKeyringOptions) {
     this.cacheSeconds = options.cacheSeconds;
-    this.#store = options.store;
+    this.#options = options;
     this.#cache = new TtlCache<TenantKeys>({
       clock: options.clock,
       ttlMs: options.cacheSeconds * 1000,
@@ -52,14 +52,16 @@ export class TenantKeyring {
   }
 
   /**
-   * Readiness: loads one tenant's keys from the store, bypassing the cache, and signs with
-   * them. Fails when the store is unreachable or the key-encryption key cannot open the keys.
+   * Readiness: loads one tenant's keys from the store, beside the cache, opens them and signs.
+   * Fails when the store is unreachable or the key-encryption key cannot open the keys.
    */
   async check(): Promise<void> {
-    const tenantId = this.#cache.keys()[0] ?? (await this.#store.anyTenantId());
+    const { store, sealer, clock } = this.#options;
+    const tenantId = await store.anyTenantId();
     if (tenantId === undefined) return; // no tenants yet: nothing to sign for
-    this.invalidate(tenantId);
-    const keys = await this.get(tenantId);
-    keys?.signer.sign({ iss: 'readiness', sub: 'readiness', aud: 'readiness', exp: 0, iat: 0, jti: 'readiness', client_id: 'readiness', tenant: tenantId });
+    const stored = await store.findSigningKeys(tenantId);
+    if (!stored) return; // deleted between the two reads
+    const keys = TenantKeys.open(tenantId, stored, sealer, clock);
+    keys.signer.sign({ iss: 'readiness', sub: 'readiness', aud: 'readiness', exp: 0, iat: 0, jti: 'readiness', client_id: 'readiness', tenant: tenantId });
   }
 }

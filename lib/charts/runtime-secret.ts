@@ -1,0 +1,139 @@
+/**
+ * The runtime's Kubernetes Secret, delivered from AWS Secrets Manager by the
+ * External Secrets Operator: a SecretStore that uses the operator's own AWS
+ * identity (EKS Pod Identity), and an ExternalSecret whose template composes
+ * the four RUNTIME_SECRETS from the Secrets Manager values.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** Secrets Manager secrets (ARNs or names) the runtime's settings come from. */
+export interface RuntimeSecretSources {
+  /** The database's master credentials: a JSON secret with `username`, `password`, `host` and `port` (RDS's format). */
+  readonly database: string;
+  /** The admin API's bearer token, a plain string. */
+  readonly adminToken: string;
+  /** The key-encryption key, {@link KEY_MATERIAL} characters. */
+  readonly keyEncryptionKey: string;
+  /** The client-secret pepper, {@link KEY_MATERIAL} characters. */
+  readonly clientSecretPepper: string;
+}
+
+/**
+ * How 32 random bytes are kept in Secrets Manager, whose generator emits characters, not bytes:
+ * 43 characters drawn uniformly from the 64-character base64 alphabet (A-Z a-z 0-9 + /) carry
+ * 258 random bits; a base64 decoder keeps the first 256 as 32 bytes. The ExternalSecret template
+ * appends the padding, so the pods see standard base64 of exactly 32 bytes, which the runtime's
+ * `base64Bytes(..., { min: 32, max: 32 })` (runtime/src/config/env.ts) accepts.
+ */
+export const KEY_MATERIAL = {
+  bytes: 32,
+  characters: 43,
+  padding: '=',
+  /** Secrets Manager's punctuation set without `+` and `/`, the two base64 symbols it contains. */
+  excludeCharacters: '!"#$%&\'()*,-.:;<=>?@[\\]^_`{|}~',
+} as const;
+
+/**
+ * The Amazon RDS CA bundle inside the runtime image (runtime/Dockerfile). node-postgres
+ * (pg-connection-string 2.x) treats `sslmode=require` as verify-full against Node's built-in
+ * CAs, which do not include the RDS CAs, so the URL names the bundle and asks for verify-full:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html
+ */
+export const RDS_CA_BUNDLE_PATH = '/app/certs/rds-global-bundle.pem';
+
+export interface RuntimeSecretProps {
+  /** Namespace of the Secret and of the pods that read it. */
+  readonly namespace: string;
+  /** Name of the Kubernetes Secret to create. */
+  readonly secretName: string;
+  /** AWS region of the Secrets Manager secrets. */
+  readonly region: string;
+  /** Where each value comes from. */
+  readonly sources: RuntimeSecretSources;
+  /**
+   * Database the runtime connects to. Aurora creates only `postgres` when the cluster
+   * names no default database; the runtime keeps its tables in its own schema there.
+   * @default 'postgres'
+   */
+  readonly databaseName?: string;
+  /**
+   * How often the operator re-reads Secrets Manager (a rotated database password reaches the
+   * Secret within this time; running pods read their environment at start).
+   * @default '1h'
+   */
+  readonly refreshInterval?: string;
+}
+
+/** The keys of the template's input, one per Secrets Manager value. */
+const INPUT = {
+  dbUsername: ['database', 'username'],
+  dbPassword: ['database', 'password'],
+  dbHost: ['database', 'host'],
+  dbPort: ['database', 'port'],
+  adminToken: ['adminToken', undefined],
+  keyEncryptionKey: ['keyEncryptionKey', undefined],
+  clientSecretPepper: ['clientSecretPepper', undefined],
+} as const satisfies Record<string, readonly [keyof RuntimeSecretSources, string | undefined]>;
+
+export class RuntimeSecret extends Construct {
+  readonly secretStore: ApiObject;
+  readonly externalSecret: ApiObject;
+  /** The keys of the Secret the ExternalSecret writes. */
+  readonly keys: readonly string[];
+
+  constructor(scope: Construct, id: string, props: RuntimeSecretProps) {
+    super(scope, id);
+    const databaseName = props.databaseName ?? 'postgres';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseName)) throw new Error(`RuntimeSecret: 'databaseName' must be a lower-case PostgreSQL identifier (got '${databaseName}')`);
+    const refreshInterval = props.refreshInterval ?? '1h';
+    if (!/^\d+(s|m|h)$/.test(refreshInterval) || /^0+[smh]$/.test(refreshInterval)) {
+      throw new Error(`RuntimeSecret: 'refreshInterval' must be a positive duration such as 1h (got '${refreshInterval}')`);
+    }
+    for (const [source, value] of Object.entries(props.sources)) {
+      if (!value) throw new Error(`RuntimeSecret: 'sources.${source}' must name a Secrets Manager secret`);
+    }
+
+    // Namespaced store: only ExternalSecrets of this namespace can use it, and it authenticates
+    // as the operator's controller (no `auth`: the AWS SDK's default chain finds Pod Identity).
+    this.secretStore = new ApiObject(this, 'Store', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'aws-secrets-manager', namespace: props.namespace },
+      spec: { provider: { aws: { service: 'SecretsManager', region: props.region } } },
+    });
+
+    // Go templates (ESO template engine v2). urlquery escapes the user and password for the URL;
+    // the runtime's parser (WHATWG URL) decodes them.
+    const template: Record<string, string> = {
+      DATABASE_URL:
+        'postgres://{{ .dbUsername | urlquery }}:{{ .dbPassword | urlquery }}@{{ .dbHost }}:{{ .dbPort }}/' +
+        `${databaseName}?sslmode=verify-full&sslrootcert=${RDS_CA_BUNDLE_PATH}`,
+      ADMIN_TOKEN: '{{ .adminToken }}',
+      KEY_ENCRYPTION_KEY: `{{ .keyEncryptionKey }}${KEY_MATERIAL.padding}`,
+      CLIENT_SECRET_PEPPER: `{{ .clientSecretPepper }}${KEY_MATERIAL.padding}`,
+    };
+    this.keys = Object.keys(template);
+
+    this.externalSecret = new ApiObject(this, 'Secret', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: props.secretName, namespace: props.namespace },
+      spec: {
+        refreshInterval,
+        secretStoreRef: { kind: 'SecretStore', name: this.secretStore.name },
+        target: {
+          name: props.secretName,
+          creationPolicy: 'Owner',
+          // A source secret deleted from Secrets Manager leaves the last values in place rather than emptying the pods' settings.
+          deletionPolicy: 'Retain',
+          template: { engineVersion: 'v2', type: 'Opaque', data: template },
+        },
+        data: Object.entries(INPUT).map(([secretKey, [source, property]]) => ({
+          secretKey,
+          remoteRef: { key: props.sources[source], ...(property ? { property } : {}) },
+        })),
+      },
+    });
+  }
+}
