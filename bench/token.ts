@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import * as jose from 'jose';
 import { firstLine, hasTaskset, runToJson, spawnNode } from './lib/processes';
 
@@ -40,6 +41,14 @@ interface LoadResult {
   sample?: string;
 }
 
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
 /** Closed-loop load from the load generator on its own core; server CPU sampled over the measured phase. */
 function runLoad(
   url: string,
@@ -58,26 +67,13 @@ async function main(): Promise<void> {
   const loadCore = pinned ? 0 : undefined;
   if (!pinned) process.stderr.write('warning: taskset or a second core is missing; running unpinned, figures are indicative only\n');
 
-  // 1. Baseline: raw crypto.sign on the server's core.
-  const raw = await runToJson<RawSignResult>(spawnNode(join(__dirname, 'lib/raw-sign.ts'), [String(RAW_SIGN_SECONDS)], { core: serverCore }));
+  // 1. Baseline: raw crypto.sign on the server's core, measured before and again after the
+  // server (step 6): this VM's core speed drifts by several percent over a minute, and the
+  // mean of the two brackets the server's run.
+  const rawSign = () => runToJson<RawSignResult>(spawnNode(join(__dirname, 'lib/raw-sign.ts'), [String(RAW_SIGN_SECONDS)], { core: serverCore }));
+  const rawBefore = await rawSign();
 
-  // 2. Reference servers that only sign: what node:http and Fastify cost around a signature.
-  const references: Record<'node' | 'fastify', LoadResult> = {} as never;
-  for (const kind of ['node', 'fastify'] as const) {
-    const reference = spawnNode(join(__dirname, 'lib/sign-server.ts'), [kind], { core: serverCore });
-    try {
-      const { port } = await runToJson<{ port: number }>(reference);
-      references[kind] = await runLoad(`http://127.0.0.1:${port}/token`, reference.pid!, loadCore, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials',
-      }, REFERENCE_SECONDS);
-    } finally {
-      reference.kill('SIGTERM');
-    }
-  }
-
-  // 3. The server: `npm start`'s entrypoint, one process, pinned.
+  // 2. The server: `npm start`'s entrypoint, one process, pinned.
   const server = spawnNode(join(ROOT, 'runtime/src/main.ts'), [], { core: serverCore, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' } });
   try {
     const creds = await firstLine(server, (line) => (line.startsWith('{') ? (JSON.parse(line) as { issuer: string; client_id: string; client_secret: string }) : undefined));
@@ -85,29 +81,56 @@ async function main(): Promise<void> {
     const load = (spec: { path: string; method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }, seconds: number) =>
       runLoad(`${base}${spec.path}`, server.pid!, loadCore, spec, seconds);
 
-    // 4. HTTP floor: the same server answering a route that does no crypto.
+    // 3. HTTP floor: the same server answering a route that does no crypto.
     const floor = await load({ path: '/healthz/live', method: 'GET' }, 3);
 
-    // 5. The measurement: client_credentials with client_secret_basic.
+    // 4. The measurement: client_credentials with client_secret_basic.
     const authorization = `Basic ${Buffer.from(`${encodeURIComponent(creds.client_id)}:${encodeURIComponent(creds.client_secret)}`).toString('base64')}`;
     const tokens = await load(
       { path: '/t/demo/token', method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' },
       MEASURE_SECONDS,
     );
 
-    // 6. The tokens are real: one verifies against the published JWKS.
+    // 5. The tokens are real: one verifies against the published JWKS.
     const sample = JSON.parse(tokens.sample ?? '{}') as { access_token?: string };
     if (!sample.access_token) throw new Error(`the token run returned no token: ${tokens.sample}`);
     const jwks = jose.createRemoteJWKSet(new URL(`${creds.issuer}/jwks`));
     await jose.jwtVerify(sample.access_token, jwks, { issuer: creds.issuer, typ: 'at+jwt' });
 
+    await stop(server);
+    // 6. Baseline again, then the reference servers.
+    const rawAfter = await rawSign();
+    const raw: RawSignResult & { before: number; after: number } = {
+      signsPerSecond: (rawBefore.signsPerSecond + rawAfter.signsPerSecond) / 2,
+      signsPerCpuSecond: (rawBefore.signsPerCpuSecond + rawAfter.signsPerCpuSecond) / 2,
+      cpuShare: Math.min(rawBefore.cpuShare, rawAfter.cpuShare),
+      before: rawBefore.signsPerSecond,
+      after: rawAfter.signsPerSecond,
+    };
+
+    // 7. Reference servers that only sign: what node:http and Fastify cost around a signature.
+    const references: Record<'node' | 'fastify', LoadResult> = {} as never;
+    for (const kind of ['node', 'fastify'] as const) {
+      const reference = spawnNode(join(__dirname, 'lib/sign-server.ts'), [kind], { core: serverCore });
+      try {
+        const { port } = await runToJson<{ port: number }>(reference);
+        references[kind] = await runLoad(`http://127.0.0.1:${port}/token`, reference.pid!, loadCore, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        }, REFERENCE_SECONDS);
+      } finally {
+        await stop(reference);
+      }
+    }
+
     report({ pinned, raw, references, floor, tokens });
   } finally {
-    server.kill('SIGTERM');
+    await stop(server);
   }
 }
 
-function report(r: { pinned: boolean; raw: RawSignResult; references: Record<'node' | 'fastify', LoadResult>; floor: LoadResult; tokens: LoadResult }): void {
+function report(r: { pinned: boolean; raw: RawSignResult & { before: number; after: number }; references: Record<'node' | 'fastify', LoadResult>; floor: LoadResult; tokens: LoadResult }): void {
   const serverCpu = r.tokens.serverCpuShare!;
   const perCpuSecond = (l: LoadResult) => l.perSecond / l.serverCpuShare!;
   const ratio = r.tokens.perSecond / r.raw.signsPerSecond;
@@ -123,7 +146,7 @@ function report(r: { pinned: boolean; raw: RawSignResult; references: Record<'no
     `identity runtime, client_credentials (client_secret_basic), RS256 RSA-2048, ${CONNECTIONS} keep-alive connections, ${MEASURE_SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
     `server: one process${r.pinned ? ' pinned to core 1' : ' (unpinned)'}; load generator${r.pinned ? ' on core 0' : ''}; loopback`,
     '',
-    `  raw crypto.sign RS256, same core    ${fmt(r.raw.signsPerSecond).padStart(8)} signs/s    (${fmt(r.raw.signsPerCpuSecond)} per CPU-second; had ${fmt(r.raw.cpuShare * 100)} % of the core)`,
+    `  raw crypto.sign RS256, same core    ${fmt(r.raw.signsPerSecond).padStart(8)} signs/s    (mean of ${fmt(r.raw.before)} before and ${fmt(r.raw.after)} after; ${fmt(r.raw.signsPerCpuSecond)} per CPU-second)`,
     `  tokens issued                       ${fmt(r.tokens.perSecond).padStart(8)} tokens/s   (${fmt(tokensPerCpuSecond)} per CPU-second; had ${fmt(serverCpu * 100)} % of the core)`,
     `  ratio tokens/s ÷ raw signs/s        ${fmt(ratio, 3).padStart(8)}             goal ≥ ${GOAL_RATIO}; oidc-provider ≈ ${OIDC_PROVIDER_RATIO} (issue 5)`,
     `  ratio per CPU-second                ${fmt(cpuRatio, 3).padStart(8)}`,
@@ -157,6 +180,8 @@ function report(r: { pinned: boolean; raw: RawSignResult; references: Record<'no
         connections: CONNECTIONS,
         rawSignsPerSecond: r.raw.signsPerSecond,
         rawSignsPerCpuSecond: r.raw.signsPerCpuSecond,
+        rawSignsPerSecondBefore: r.raw.before,
+        rawSignsPerSecondAfter: r.raw.after,
         tokensPerSecond: r.tokens.perSecond,
         tokensPerCpuSecond,
         ratio,

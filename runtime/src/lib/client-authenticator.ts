@@ -133,6 +133,7 @@ export class ClientAuthenticator {
 }
 
 function formDecode(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

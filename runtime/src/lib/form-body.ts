@@ -35,6 +35,8 @@ export function parseFormBody(body: string, repeatable: ReadonlySet<string>): Fo
 }
 
 function decode(component: string): string {
+  // Most parameters (grant_type=client_credentials) need no decoding at all.
+  if (!component.includes('%') && !component.includes('+')) return component;
   try {
     return decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
 /** 256 bits from the CSPRNG: guessing is infeasible, which is what lets us use a fast hash. */
 const SECRET_BYTES = 32;
@@ -15,11 +16,12 @@ const SECRET_BYTES = 32;
  * database (CLIENT_SECRET_PEPPER), so a stolen table cannot even be used to test guesses.
  */
 export class SecretHasher {
-  readonly #pepper: Buffer;
+  readonly #pepper: KeyObject;
 
   constructor(pepper: Buffer) {
     if (pepper.length < 32) throw new TypeError('the client secret pepper must be at least 32 bytes');
-    this.#pepper = Buffer.from(pepper);
+    // Imported once rather than per request.
+    this.#pepper = createSecretKey(Buffer.from(pepper));
   }
 
   static ephemeral(): SecretHasher {
