@@ -22,7 +22,11 @@ export interface IdentityServiceSpec {
  * Fastify process today serving the token service and its admin API; a new
  * service is one line here.
  */
-export const IDENTITY_SERVICES: readonly IdentityServiceSpec[] = [{ name: 'token-service', publicPaths: ['/'] }];
+export const IDENTITY_SERVICES: readonly IdentityServiceSpec[] = [
+  // Only the OAuth surface is public: per-tenant endpoints under /t/ and the RFC 8414 §3.1
+  // metadata under /.well-known/. /admin, /metrics and /healthz stay inside the cluster.
+  { name: 'token-service', publicPaths: ['/t/', '/.well-known/'] },
+];
 
 /** The data stores the services reach, by CIDR: network policies cannot name AWS resources. */
 export interface DataStoreNetworks {

@@ -136,14 +136,34 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
     expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(
       'identity-client-rate-limit@kubernetescrd,identity-client-concurrency@kubernetescrd',
     );
+    const backend = { service: { name: 'token-service', port: { number: 8080 } } };
     expect(ingress.spec.rules).toEqual([
-      { host: 'id.acme.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'token-service', port: { number: 8080 } } } }] } },
+      {
+        host: 'id.acme.example.com',
+        http: {
+          paths: [
+            { path: '/.well-known/', pathType: 'Prefix', backend },
+            { path: '/t/', pathType: 'Prefix', backend },
+          ],
+        },
+      },
     ]);
     expect(named(objects, 'Middleware', 'client-rate-limit').spec).toEqual({
       rateLimit: { average: 20, period: '1s', burst: 40, sourceCriterion: { ipStrategy: { depth: 0 } } },
     });
     expect(named(objects, 'Middleware', 'client-concurrency').spec).toEqual({ inFlightReq: { amount: 20, sourceCriterion: { ipStrategy: { depth: 0 } } } });
   });
+});
+
+test('the admin API, metrics and health endpoints are not routed from the internet', () => {
+  const paths: string[] = chartFor('high')
+    .filter((o: any) => o.kind === 'Ingress')
+    .flatMap((o: any) => o.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.path)));
+  // Kubernetes Prefix matching is per path element: '/' or '/admin' would expose them.
+  for (const internal of ['/admin/tenants', '/metrics', '/healthz/ready']) {
+    expect(paths.filter((p) => p === '/' || internal.startsWith(p.replace(/\/$/, '') + '/') || internal === p)).toEqual([]);
+  }
+  expect(paths.length).toBeGreaterThan(0);
 });
 
 test('adding a service is one entry: it gets the same hardened objects', () => {
