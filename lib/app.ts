@@ -8,7 +8,6 @@ import { BrandStack } from './stacks/brand-stack';
 import { acknowledgeFindings, addCompliancePacks } from './nag/compliance';
 import { loadPromotion } from './config/promotion';
 import { PIPELINE_CONTEXT, pipelineWanted } from './config/stack-selection';
-import { PipelineStack } from './stacks/pipeline-stack';
 
 export interface BrandstackAppOptions extends AppProps {
   /** Directory of brand files. @default brands/ at the repository root */
@@ -36,6 +35,9 @@ export function buildApp(options: BrandstackAppOptions = {}): App {
   const stack = new BrandStack(app, 'BrandStack', { target, env: { account } });
   acknowledgeFindings(stack);
   if (promotion) {
+    // Loaded only when built: CDK Pipelines with its CodePipeline and CodeBuild modules
+    // takes about 0.3 s to load, which every `cdk synth BrandStack` would otherwise pay.
+    const { PipelineStack } = require('./stacks/pipeline-stack') as typeof import('./stacks/pipeline-stack');
     const pipelineStack = new PipelineStack(app, 'PipelineStack', { promotion });
     [pipelineStack, ...pipelineStack.supportStacks].forEach(acknowledgeFindings);
   }

@@ -10,6 +10,7 @@ import { KeySealer } from './lib/key-sealer';
 import { createLogger } from './lib/logger';
 import { SecretHasher } from './lib/secret-hasher';
 import { closeOnSignals } from './shutdown';
+import { DatabaseUrlFile } from './store/database-url-file';
 import { PostgresStore } from './store/postgres-store';
 
 async function start(): Promise<void> {
@@ -18,14 +19,22 @@ async function start(): Promise<void> {
 
   let store: PostgresStore;
   try {
+    const databaseUrlFile = config.databaseUrlFile;
     store = await PostgresStore.connect({
-      connectionString: config.databaseUrl,
+      ...(databaseUrlFile === undefined
+        ? { connectionString: config.databaseUrl }
+        : {
+            connectionFile: new DatabaseUrlFile(databaseUrlFile, config.databaseUrl, (fields) =>
+              // Field names only: the URL carries the password.
+              logger.warn({ file: databaseUrlFile, changed: fields }, 'DATABASE_URL_FILE names another host, port, user or database than at start; new connections keep the old ones until a restart'),
+            ),
+          }),
       schema: config.databaseSchema,
       onPoolError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed'),
     });
   } catch (error) {
     // The message of a pg connection error names host and port, never the password.
-    throw new Error(`cannot connect to PostgreSQL at DATABASE_URL or migrate schema "${config.databaseSchema}": ${(error as Error).message}`);
+    throw new Error(`cannot connect to PostgreSQL at ${config.databaseUrlFile === undefined ? 'DATABASE_URL' : 'DATABASE_URL_FILE'} or migrate schema "${config.databaseSchema}": ${(error as Error).message}`);
   }
 
   const runtime = await buildIdentityRuntime({

@@ -30,6 +30,7 @@ describe('production configuration (runtime/src/server.ts)', () => {
     const config = parseProductionConfig(valid);
     expect(config).toMatchObject({
       databaseUrl: valid.DATABASE_URL,
+      databaseUrlFile: undefined,
       databaseSchema: 'identity',
       signingKeySource: 'database',
       adminToken: valid.ADMIN_TOKEN,
@@ -73,6 +74,45 @@ describe('production configuration (runtime/src/server.ts)', () => {
     const error = configError(() => parseProductionConfig({ ...valid, [name]: value }));
     expect(error.variable).toBe(name);
     expect(error.message).toMatch(message);
+  });
+
+  describe('DATABASE_URL_FILE, the form that follows password rotation', () => {
+    const { DATABASE_URL: _inline, ...withoutUrl } = valid;
+    const fileHolding = (content: string) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'bs-dburl-')), 'DATABASE_URL');
+      writeFileSync(path, content);
+      return path;
+    };
+
+    test('the URL is read from the file (a trailing newline ignored), and the path is kept for re-reading', () => {
+      const path = fileHolding(`${valid.DATABASE_URL}\n`);
+      expect(parseProductionConfig({ ...withoutUrl, DATABASE_URL_FILE: path })).toMatchObject({ databaseUrl: valid.DATABASE_URL, databaseUrlFile: path });
+    });
+
+    test('neither variable is refused with a sentence naming both', () => {
+      const error = configError(() => parseProductionConfig(withoutUrl));
+      expect(error.variable).toBe('DATABASE_URL');
+      expect(error.message).toMatch(/^DATABASE_URL or DATABASE_URL_FILE is required: [^\n]+\.$/);
+    });
+
+    test('both variables are refused with a sentence naming both', () => {
+      const error = configError(() => parseProductionConfig({ ...valid, DATABASE_URL_FILE: fileHolding(valid.DATABASE_URL) }));
+      expect(error.variable).toBe('DATABASE_URL_FILE');
+      expect(error.message).toBe('DATABASE_URL_FILE and DATABASE_URL are both set: set exactly one (the file form follows password rotation).');
+    });
+
+    test('an unreadable file is refused with its path and error code', () => {
+      const error = configError(() => parseProductionConfig({ ...withoutUrl, DATABASE_URL_FILE: '/nonexistent/DATABASE_URL' }));
+      expect(error.variable).toBe('DATABASE_URL_FILE');
+      expect(error.message).toBe('DATABASE_URL_FILE cannot be read: ENOENT (/nonexistent/DATABASE_URL).');
+    });
+
+    test('a file holding something else than a postgres URL is refused without echoing it', () => {
+      const error = configError(() => parseProductionConfig({ ...withoutUrl, DATABASE_URL_FILE: fileHolding('mysql://root:hunter2@db/x') }));
+      expect(error.variable).toBe('DATABASE_URL_FILE');
+      expect(error.message).toBe('DATABASE_URL_FILE must hold a postgres:// or postgresql:// URL.');
+      expect(error.message).not.toContain('hunter2');
+    });
   });
 
   test('errors never echo secrets', () => {

@@ -96,7 +96,9 @@ describe('production entrypoint (runtime/src/server.ts)', () => {
   test('refuses to start without configuration', async () => {
     const proc = spawnEntrypoint('runtime/src/server.ts', {});
     expect(await proc.exited).toBe(78);
-    expect(proc.stderr().trim()).toBe('identity runtime: DATABASE_URL is required: the PostgreSQL URL, e.g. postgres://user@host:5432/identity.');
+    expect(proc.stderr().trim()).toBe(
+      'identity runtime: DATABASE_URL or DATABASE_URL_FILE is required: the PostgreSQL URL (e.g. postgres://user@host:5432/identity), or the path of a file holding it.',
+    );
   });
 
   test('refuses to start without ADMIN_TOKEN', async () => {
@@ -134,11 +136,13 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
     ({ outfile } = await bundleRuntime(outdir));
   });
 
-  test('runs with plain node against PostgreSQL and issues verifiable tokens', async () => {
+  test('runs with plain node against PostgreSQL (URL from a file, as in the cluster) and issues verifiable tokens', async () => {
     const pg = uniqueSchema();
     const adminToken = randomBytes(32).toString('base64url');
+    const urlFile = join(mkdtempSync(join(tmpdir(), 'bs-dburl-')), 'DATABASE_URL');
+    writeFileSync(urlFile, TEST_PG_URL);
     const proc = spawnEntrypoint(outfile, {
-      DATABASE_URL: TEST_PG_URL,
+      DATABASE_URL_FILE: urlFile,
       DATABASE_SCHEMA: pg.schema,
       SIGNING_KEY_SOURCE: 'database',
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -182,6 +186,6 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
   test('refuses to start without configuration', async () => {
     const proc = spawnEntrypoint(outfile, {});
     expect(await proc.exited).toBe(78);
-    expect(proc.stderr()).toMatch(/^identity runtime: DATABASE_URL is required/);
+    expect(proc.stderr()).toMatch(/^identity runtime: DATABASE_URL or DATABASE_URL_FILE is required/);
   });
 });

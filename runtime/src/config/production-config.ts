@@ -1,4 +1,5 @@
 import { MIN_ADMIN_TOKEN_LENGTH } from '../lib/admin-credential';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../lib/errors';
 import { SCHEMA_NAME } from '../store/postgres-store';
 import { base64Bytes, integer, issuerBase, oneOf, optional, required, secret } from './env';
@@ -16,7 +17,10 @@ export const SIGNING_KEY_SOURCES = ['database'] as const;
 
 /** The container's entrypoint: nothing defaults that could silently weaken it. */
 export interface ProductionConfig extends RuntimeTuning {
+  /** The PostgreSQL URL: DATABASE_URL, or the content of DATABASE_URL_FILE at start. */
   databaseUrl: string;
+  /** DATABASE_URL_FILE, when the URL comes from a file: its password is re-read for each new connection. */
+  databaseUrlFile: string | undefined;
   databaseSchema: string;
   signingKeySource: (typeof SIGNING_KEY_SOURCES)[number];
   keyEncryptionKey: Buffer;
@@ -29,11 +33,7 @@ export interface ProductionConfig extends RuntimeTuning {
 
 /** Throws ConfigError whose message is one sentence naming the variable. */
 export function parseProductionConfig(env: Env): ProductionConfig {
-  const databaseUrl = required(env, 'DATABASE_URL', 'the PostgreSQL URL, e.g. postgres://user@host:5432/identity');
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    // Never echo the URL: it may carry a password.
-    throw new ConfigError('DATABASE_URL', 'DATABASE_URL must be a postgres:// or postgresql:// URL.');
-  }
+  const { databaseUrl, databaseUrlFile } = databaseSource(env);
   const databaseSchema = optional(env, 'DATABASE_SCHEMA') ?? 'identity';
   if (!SCHEMA_NAME.test(databaseSchema)) {
     throw new ConfigError('DATABASE_SCHEMA', `DATABASE_SCHEMA must be a lower-case SQL identifier matching ${SCHEMA_NAME}, got "${databaseSchema}".`);
@@ -44,6 +44,7 @@ export function parseProductionConfig(env: Env): ProductionConfig {
   return {
     ...parseTuning(env),
     databaseUrl,
+    databaseUrlFile,
     databaseSchema,
     signingKeySource,
     keyEncryptionKey: base64Bytes(env, 'KEY_ENCRYPTION_KEY', { min: 32, max: 32 }, 'the AES-256 key that encrypts signing keys at rest'),
@@ -53,4 +54,37 @@ export function parseProductionConfig(env: Env): ProductionConfig {
     host: optional(env, 'HOST') ?? '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),
   };
+}
+
+/**
+ * DATABASE_URL, or DATABASE_URL_FILE: a file holding the URL (a Kubernetes secret volume), which
+ * the store re-reads for each new connection so a rotated password needs no restart. Exactly one.
+ * Errors never echo the URL: it carries the password.
+ */
+function databaseSource(env: Env): { databaseUrl: string; databaseUrlFile: string | undefined } {
+  const inline = optional(env, 'DATABASE_URL');
+  const file = optional(env, 'DATABASE_URL_FILE');
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError('DATABASE_URL_FILE', 'DATABASE_URL_FILE and DATABASE_URL are both set: set exactly one (the file form follows password rotation).');
+  }
+  if (inline === undefined && file === undefined) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'DATABASE_URL or DATABASE_URL_FILE is required: the PostgreSQL URL (e.g. postgres://user@host:5432/identity), or the path of a file holding it.',
+    );
+  }
+  const name = file === undefined ? 'DATABASE_URL' : 'DATABASE_URL_FILE';
+  let url = inline;
+  if (file !== undefined) {
+    try {
+      url = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(name, `DATABASE_URL_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'} (${file}).`);
+    }
+  }
+  if (!/^postgres(ql)?:\/\//.test(url!)) {
+    const what = name === 'DATABASE_URL' ? 'DATABASE_URL must be' : 'DATABASE_URL_FILE must hold';
+    throw new ConfigError(name, `${what} a postgres:// or postgresql:// URL.`);
+  }
+  return { databaseUrl: url!, databaseUrlFile: file };
 }

@@ -2,12 +2,17 @@ import { Pool } from 'pg';
 import type { PoolClient } from 'pg';
 import { ClientExists, TenantExists, TenantNotFound } from '../lib/errors';
 import { applyRotation } from './apply-rotation';
+import type { DatabaseUrlFile } from './database-url-file';
 import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey } from './identity-store';
 import { MIGRATIONS } from './postgres-migrations';
 
 export interface PostgresStoreOptions {
-  /** postgres:// URL (DATABASE_URL). */
-  connectionString: string;
+  /**
+   * Where to connect, exactly one of: a postgres:// URL (DATABASE_URL), read once; or a
+   * {@link DatabaseUrlFile} (DATABASE_URL_FILE), whose password is re-read for each new connection.
+   */
+  connectionString?: string;
+  connectionFile?: DatabaseUrlFile;
   /** The schema holding the tables; created if missing. @default 'identity' */
   schema?: string;
   /** @default 10 */
@@ -37,8 +42,11 @@ export class PostgresStore implements IdentityStore {
   static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema ?? 'identity';
     if (!SCHEMA_NAME.test(schema)) throw new TypeError(`schema must match ${SCHEMA_NAME}, got "${schema}"`);
+    if ((options.connectionString === undefined) === (options.connectionFile === undefined)) {
+      throw new TypeError('exactly one of connectionString and connectionFile is required');
+    }
     const pool = new Pool({
-      connectionString: options.connectionString,
+      ...(options.connectionFile ? options.connectionFile.poolConfig() : { connectionString: options.connectionString }),
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: 5000,
       // A hung query must not pin a request forever; 5 s is far above any statement here.
