@@ -92,6 +92,14 @@ export interface IdentityChartProps extends ChartProps {
 
 /** Runtime settings that are secrets: read from the Kubernetes Secret by reference. */
 export const RUNTIME_SECRETS = ['DATABASE_URL', 'ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER'] as const;
+/**
+ * The runtime secrets that change while pods run: Secrets Manager rotates the database master
+ * password (single-user rotation). Each is mounted as a file and the runtime is given `<NAME>_FILE`
+ * (runtime/src/config/production-config.ts), whose password it re-reads for each new connection;
+ * an environment variable would keep the old password until the pod restarts. The others are
+ * never rotated (runtime-secrets.ts) and stay environment variables.
+ */
+export const ROTATING_RUNTIME_SECRETS: readonly (typeof RUNTIME_SECRETS)[number][] = ['DATABASE_URL'];
 
 const DNS_PORT = 53;
 export const DATA_PORTS = { postgres: 5432, mongo: 27017, rabbitAmqps: 5671 } as const;
@@ -223,7 +231,8 @@ export class IdentityChart extends Chart {
           AWS_REGION: props.region,
         },
         // The pods wait (CreateContainerConfigError, retried by the kubelet) until the operator has written the Secret.
-        secretEnv: Object.fromEntries(RUNTIME_SECRETS.map((key) => [key, { secretName: runtimeSecretName, key }])),
+        secretEnv: Object.fromEntries(RUNTIME_SECRETS.filter((key) => !ROTATING_RUNTIME_SECRETS.includes(key)).map((key) => [key, { secretName: runtimeSecretName, key }])),
+        secretFiles: Object.fromEntries(ROTATING_RUNTIME_SECRETS.map((key) => [`${key}_FILE`, { secretName: runtimeSecretName, key }])),
         allowFrom: spec.publicPaths.length > 0 ? [ingressPeer] : [],
       });
       this.services.push(service);

@@ -20,6 +20,13 @@ export const HBONE_PORT = 15008;
 export const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
 /** The distroless `nonroot` user and group. */
 export const NONROOT_UID = 65532;
+/** Where secret files are mounted: one read-only directory per Kubernetes Secret. */
+export const SECRET_FILES_DIR = '/run/secrets';
+/**
+ * Mode of secret files: owner read only. With the pod's fsGroup the kubelet also grants the
+ * group read (0440, group NONROOT_UID), which is how the non-root process reads them.
+ */
+export const SECRET_FILE_MODE = 0o400;
 
 /** A secret environment variable: read from a Kubernetes Secret by reference, never written into a manifest. */
 export interface SecretEnvReference {
@@ -66,6 +73,14 @@ export interface IdentityServiceProps {
   readonly env?: Record<string, string>;
   /** Secret environment variables, by reference. @default - none */
   readonly secretEnv?: Record<string, SecretEnvReference>;
+  /**
+   * Secret files: each variable is set to the path of a file holding one key of a Secret, mounted
+   * read-only under {@link SECRET_FILES_DIR}. Unlike an environment variable, the kubelet rewrites the
+   * file when the Secret changes (within its sync period, about a minute), so a value that rotates
+   * reaches running pods. Whole-volume mounts only: a subPath mount is never refreshed.
+   * @default - none
+   */
+  readonly secretFiles?: Record<string, SecretEnvReference>;
   /** Who may connect to the service's port. @default - nobody outside the namespace */
   readonly allowFrom?: IngressPeer[];
   /** Annotations of the ServiceAccount. @default - none */
@@ -98,6 +113,10 @@ export class IdentityService extends Construct {
     const targetCpu = props.targetCpuUtilization ?? 70;
     if (targetCpu <= 0 || targetCpu > 100) throw new Error(`IdentityService ${props.name}: 'targetCpuUtilization' must be in 1..100 (got ${targetCpu})`);
 
+    const envNames = [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {}), ...Object.keys(props.secretFiles ?? {})];
+    const twice = envNames.filter((name, i) => envNames.indexOf(name) !== i);
+    if (twice.length > 0) throw new Error(`IdentityService ${props.name}: variable ${twice[0]} is set twice across 'env', 'secretEnv' and 'secretFiles'`);
+
     this.name = props.name;
     this.podLabels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'brandstack-identity' };
     const metadata = { name: props.name, namespace: props.namespace, labels: this.podLabels };
@@ -107,6 +126,21 @@ export class IdentityService extends Construct {
       metadata: { ...metadata, annotations: props.serviceAccountAnnotations },
       automountToken: false,
     });
+
+    // One read-only volume per Secret, projecting only the keys asked for.
+    const secretMounts = new Map<string, Record<string, { path: string }>>();
+    for (const ref of Object.values(props.secretFiles ?? {})) {
+      secretMounts.set(ref.secretName, { ...secretMounts.get(ref.secretName), [ref.key]: { path: ref.key } });
+    }
+    const secretVolumeMounts = [...secretMounts].map(([secretName, items]) => ({
+      path: `${SECRET_FILES_DIR}/${secretName}`,
+      readOnly: true,
+      volume: kplus.Volume.fromSecret(this, `SecretFiles-${secretName}`, kplus.Secret.fromSecretName(this, `SecretFilesSource-${secretName}`, secretName), {
+        name: `secret-${secretName}`.slice(0, 63).replace(/-+$/, ''),
+        defaultMode: SECRET_FILE_MODE,
+        items,
+      }),
+    }));
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata,
@@ -142,6 +176,7 @@ export class IdentityService extends Construct {
                 kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `Secret-${key}`, ref.secretName), key: ref.key }),
               ]),
             ),
+            ...Object.fromEntries(Object.entries(props.secretFiles ?? {}).map(([name, ref]) => [name, kplus.EnvValue.fromValue(`${SECRET_FILES_DIR}/${ref.secretName}/${ref.key}`)])),
           },
           // Readiness gates traffic (zero-downtime rollouts); liveness restarts a wedged process; the
           // startup probe holds liveness off while the process loads keys and connects to its stores.
@@ -163,7 +198,7 @@ export class IdentityService extends Construct {
             seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
           // The root filesystem is read-only; Node and pino may still need a scratch directory.
-          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }, ...secretVolumeMounts],
         },
       ],
     });

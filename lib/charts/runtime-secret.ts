@@ -58,9 +58,13 @@ export interface RuntimeSecretProps {
    */
   readonly databaseName?: string;
   /**
-   * How often the operator re-reads Secrets Manager (a rotated database password reaches the
-   * Secret within this time; running pods read their environment at start).
-   * @default '1h'
+   * How often the operator re-reads Secrets Manager. After Secrets Manager rotates the database
+   * password, new database connections fail until the Secret has the new one (this interval) and
+   * the kubelet has refreshed the mounted file (about a minute more). Each refresh costs one
+   * GetSecretValue per source secret: 4 secrets × once a minute ≈ 173k calls a month ≈ $0.87
+   * at $0.05 per 10,000 API calls (7 calls, ≈ $1.51, should the provider fetch once per data
+   * entry), which is worth a ~2-minute window instead of up to an hour.
+   * @default '1m'
    */
   readonly refreshInterval?: string;
 }
@@ -86,7 +90,7 @@ export class RuntimeSecret extends Construct {
     super(scope, id);
     const databaseName = props.databaseName ?? 'postgres';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseName)) throw new Error(`RuntimeSecret: 'databaseName' must be a lower-case PostgreSQL identifier (got '${databaseName}')`);
-    const refreshInterval = props.refreshInterval ?? '1h';
+    const refreshInterval = props.refreshInterval ?? '1m';
     if (!/^\d+(s|m|h)$/.test(refreshInterval) || /^0+[smh]$/.test(refreshInterval)) {
       throw new Error(`RuntimeSecret: 'refreshInterval' must be a positive duration such as 1h (got '${refreshInterval}')`);
     }

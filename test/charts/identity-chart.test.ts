@@ -6,8 +6,9 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { parseProductionConfig } from '../../runtime/src/config/production-config';
 import { STAGE_PROFILES, type StageName } from '../../lib/config/stages';
-import { IdentityChart, RUNTIME_SECRETS, type IdentityChartProps } from '../../lib/charts/identity-chart';
-import { IdentityService } from '../../lib/charts/identity-service';
+import { IdentityChart, ROTATING_RUNTIME_SECRETS, RUNTIME_SECRETS, type IdentityChartProps } from '../../lib/charts/identity-chart';
+import { IdentityService, SECRET_FILES_DIR } from '../../lib/charts/identity-service';
+import { DatabaseUrlFile } from '../../runtime/src/store/database-url-file';
 import { validateManifests } from '../../lib/charts/manifest-validation';
 import { KEY_MATERIAL, RDS_CA_BUNDLE_PATH, RuntimeSecret, type RuntimeSecretProps } from '../../lib/charts/runtime-secret';
 
@@ -37,6 +38,24 @@ function chartFor(stage: StageName, overrides: Partial<IdentityChartProps> = {})
     ...overrides,
   });
   return Testing.synth(chart);
+}
+
+/**
+ * Every Secret key a container reads: by environment reference, or as a file of a secret volume whose
+ * path a `<NAME>_FILE` variable gives.
+ */
+function secretReads(pod: Record<string, any>, container: Record<string, any>): Array<{ variable: string; secret: string; key: string; via: 'env' | 'file' }> {
+  const reads = container.env
+    .filter((e: any) => e.valueFrom?.secretKeyRef)
+    .map((e: any) => ({ variable: e.name, secret: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key, via: 'env' as const }));
+  for (const e of container.env.filter((v: any) => v.name.endsWith('_FILE'))) {
+    const mount = container.volumeMounts.find((m: any) => e.value.startsWith(`${m.mountPath}/`));
+    const volume = pod.volumes.find((v: any) => v.name === mount?.name);
+    const item = volume?.secret?.items?.find((i: any) => `${mount.mountPath}/${i.path}` === e.value);
+    if (!item) throw new Error(`${e.name}=${e.value} is not a file of a secret volume`);
+    reads.push({ variable: e.name, secret: volume.secret.secretName, key: item.key, via: 'file' });
+  }
+  return reads;
 }
 
 const ofKind = (objects: Array<Record<string, any>>, kind: string) => objects.filter((o) => o.kind === kind);
@@ -85,10 +104,25 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
           capabilities: { drop: ['ALL'] },
           seccompProfile: { type: 'RuntimeDefault' },
         });
-        // Secrets only by reference.
-        for (const name of RUNTIME_SECRETS) {
-          expect(container.env).toContainEqual({ name, valueFrom: { secretKeyRef: { name: 'identity-runtime', key: name } } });
-        }
+        // Secrets only by reference: the rotating ones as files of a read-only secret volume (refreshed by the
+        // kubelet; never a subPath mount, which is not), the others as environment variables.
+        expect(secretReads(pod, container)).toEqual(
+          expect.arrayContaining(
+            RUNTIME_SECRETS.map((key) =>
+              ROTATING_RUNTIME_SECRETS.includes(key)
+                ? { variable: `${key}_FILE`, secret: 'identity-runtime', key, via: 'file' }
+                : { variable: key, secret: 'identity-runtime', key, via: 'env' },
+            ),
+          ),
+        );
+        expect(container.env.map((e: any) => e.name)).not.toContain('DATABASE_URL');
+        expect(container.env).toContainEqual({ name: 'DATABASE_URL_FILE', value: `${SECRET_FILES_DIR}/identity-runtime/DATABASE_URL` });
+        expect(pod.volumes).toContainEqual({
+          name: 'secret-identity-runtime',
+          secret: { secretName: 'identity-runtime', defaultMode: 0o400, items: [{ key: 'DATABASE_URL', path: 'DATABASE_URL' }] },
+        });
+        expect(container.volumeMounts).toContainEqual({ name: 'secret-identity-runtime', mountPath: `${SECRET_FILES_DIR}/identity-runtime`, readOnly: true });
+        for (const mount of container.volumeMounts) expect(mount.subPath).toBeUndefined();
         expect(container.env).toContainEqual({ name: 'HOST', value: '0.0.0.0' });
       }
     }
@@ -189,13 +223,17 @@ describe('the runtime Secret', () => {
     expect(external().metadata.namespace).toBe('identity');
     expect(spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'aws-secrets-manager' });
     expect(spec.target).toMatchObject({ name: 'identity-runtime', creationPolicy: 'Owner' });
-    const container = named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0];
-    const read = container.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef);
-    expect(read.map((r: any) => r.key).sort()).toEqual([...RUNTIME_SECRETS].sort());
+    const pod = named(objects, 'Deployment', 'token-service').spec.template.spec;
+    const read = secretReads(pod, pod.containers[0]);
+    expect(read.map((r) => r.key).sort()).toEqual([...RUNTIME_SECRETS].sort());
     for (const ref of read) {
-      expect(ref.name).toBe(spec.target.name);
+      expect(ref.secret).toBe(spec.target.name);
       expect(Object.keys(spec.target.template.data)).toContain(ref.key);
     }
+  });
+
+  test('the operator re-reads Secrets Manager every minute, so a rotated database password reaches the pods within minutes', () => {
+    expect(external().spec.refreshInterval).toBe('1m');
   });
 
   test('values come from the four Secrets Manager secrets, the database URL from the master secret fields', () => {
@@ -221,7 +259,7 @@ describe('the runtime Secret', () => {
     expect(KEY_MATERIAL.characters * 6).toBeGreaterThanOrEqual(KEY_MATERIAL.bytes * 8);
   });
 
-  test('the rendered Secret with the Deployment environment passes the runtime production config', () => {
+  test('the rendered Secret, as the Deployment reads it (environment and mounted file), passes the runtime production config', async () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
     const generated = (length: number, chars: string) => Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
     // An RDS-generated password keeps , - . = ^ _ of the punctuation: all need to survive the URL.
@@ -240,10 +278,27 @@ describe('the runtime Secret', () => {
     const render = (template: string) =>
       template.replace(/\{\{ \.(\w+)( \| urlquery)? \}\}/g, (_, name: string, escape?: string) => (escape ? queryEscape(input[name]) : input[name]));
     const secret = Object.fromEntries(Object.entries<string>(external().spec.target.template.data).map(([k, v]) => [k, render(v)]));
-    const container = named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0];
+    const pod = named(objects, 'Deployment', 'token-service').spec.template.spec;
+    const container = pod.containers[0];
     const plain = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+    // The image's RDS CA bundle, and the secret volume, in a scratch directory standing in for the pod's filesystem.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-fs-'));
+    const bundle = path.join(root, 'rds-ca.pem');
+    fs.writeFileSync(bundle, 'RDS CA');
+    const env: Record<string, string> = { ...plain };
+    for (const read of secretReads(pod, container)) {
+      if (read.via === 'env') {
+        env[read.variable] = secret[read.key];
+        continue;
+      }
+      const file = path.join(root, plain[read.variable]);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, secret[read.key].replace(RDS_CA_BUNDLE_PATH, bundle));
+      env[read.variable] = file;
+    }
 
-    const config = parseProductionConfig({ ...plain, ...secret });
+    const config = parseProductionConfig(env);
+    expect(config.databaseUrlFile).toBe(path.join(root, SECRET_FILES_DIR, 'identity-runtime', 'DATABASE_URL'));
     expect(config.keyEncryptionKey).toHaveLength(32);
     expect(config.clientSecretPepper).toHaveLength(32);
     expect(config.adminToken).toBe(input.adminToken);
@@ -251,11 +306,13 @@ describe('the runtime Secret', () => {
     expect(config.keyEncryptionKey.toString('base64').slice(0, 42)).toBe(input.keyEncryptionKey.slice(0, 42));
 
     // node-postgres parses the URL (pg-connection-string): verify-full TLS against the RDS bundle in the image.
-    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rds-ca-')), 'bundle.pem');
-    fs.writeFileSync(bundle, 'RDS CA');
-    const parsed = parseConnectionString(config.databaseUrl.replace(RDS_CA_BUNDLE_PATH, bundle));
+    const parsed = parseConnectionString(config.databaseUrl);
     expect(parsed).toMatchObject({ user: 'brandstack_admin', password, host: input.dbHost, port: '5432', database: 'postgres', sslmode: 'verify-full' });
     expect(parsed.ssl).toEqual({ ca: 'RDS CA' });
+    // The pool the runtime builds from the file: settings of the start, the password read from the file per connection.
+    const file = new DatabaseUrlFile(config.databaseUrlFile!, config.databaseUrl);
+    expect(file.poolConfig()).toMatchObject({ user: 'brandstack_admin', host: input.dbHost, port: 5432, database: 'postgres', ssl: { ca: 'RDS CA' } });
+    expect(await file.currentPassword()).toBe(password);
   });
 
   test.each([
@@ -325,5 +382,13 @@ describe('bad input names the prop', () => {
     [{ secretSources: { ...base.secretSources, adminToken: '' } }, /RuntimeSecret: 'sources.adminToken' must name a Secrets Manager secret/],
   ] as Array<[Partial<IdentityChartProps>, RegExp]>)('%j', (overrides, message) => {
     expect(() => new IdentityChart(Testing.app(), 'identity', { ...base, ...overrides })).toThrow(message);
+  });
+
+  test('a variable given both as a secret file and otherwise is refused', () => {
+    const props = { name: 'svc', namespace: 'identity', image: 'x:1', minReplicas: 2, maxReplicas: 3 };
+    const ref = { secretName: 'identity-runtime', key: 'DATABASE_URL' };
+    expect(() => new IdentityService(new Chart(Testing.app(), 'c'), 'svc', { ...props, env: { DATABASE_URL_FILE: '/x' }, secretFiles: { DATABASE_URL_FILE: ref } })).toThrow(
+      "IdentityService svc: variable DATABASE_URL_FILE is set twice across 'env', 'secretEnv' and 'secretFiles'",
+    );
   });
 });

@@ -37,7 +37,8 @@ const RESTRICTED_CONTAINER = {
  *
  * Why ESO rather than the Secrets Store CSI Driver with the AWS provider (ASCP,
  * also an EKS add-on since 2025): the runtime reads its settings from
- * environment variables, and the CSI driver can fill a Kubernetes Secret only
+ * environment variables and, for the rotating DATABASE_URL, a secret volume
+ * file (both backed by a Kubernetes Secret), and the CSI driver can fill a Kubernetes Secret only
  * as a side effect of a pod mounting the volume, with the values copied
  * verbatim. DATABASE_URL must be composed from five fields of the RDS master
  * secret and the key material padded, which an ExternalSecret template does;

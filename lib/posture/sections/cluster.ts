@@ -3,7 +3,8 @@
  * control-plane logs, access, compute, add-ons, and per workload its security
  * context, probes, disruption budget, autoscaling bounds, network policies,
  * mesh mTLS mode and ingress limits, and where each secret environment
- * variable comes from (External Secrets Operator stores and ExternalSecrets).
+ * variable or mounted secret file comes from (External Secrets Operator
+ * stores and ExternalSecrets).
  *
  * Kubernetes objects are read from the kubectl provider's custom resources
  * (Custom::AWSCDK-EKS-KubernetesResource `Manifest`, a JSON string) and Helm
@@ -62,7 +63,7 @@ export interface WorkloadPosture {
   readonly serviceAccountToken: string;
   readonly disruptionBudget: string;
   readonly awsIdentity: string;
-  /** Each secret environment variable: the Kubernetes Secret it reads and where the operator fills it from. */
+  /** Each secret setting (environment variable, or file of a secret volume named by a `<NAME>_FILE` variable): the Kubernetes Secret it reads and where the operator fills it from. */
   readonly secrets: string[];
   readonly networkPolicies: string[];
   readonly mtls: string;
@@ -249,7 +250,10 @@ function workloadPosture(t: TemplateView, keys: KeyNames, objects: Array<Record<
       containerSecurityContext: containers.map((c) => `${c.name}: ${describeSecurityContext(c.securityContext)}`).join('; '),
       serviceAccountToken: pod.automountServiceAccountToken === false ? 'not mounted' : 'MOUNTED',
       disruptionBudget: pdb ? (pdb.spec.maxUnavailable !== undefined ? `maxUnavailable ${pdb.spec.maxUnavailable}` : `minAvailable ${pdb.spec.minAvailable}`) : 'NONE',
-      secrets: containers.flatMap((c) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => describeSecretEnv(t, keys, objects, ns, e))),
+      secrets: containers.flatMap((c) => [
+        ...(c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => describeSecretEnv(t, keys, objects, ns, e)),
+        ...secretFiles(pod, c).map((file) => describeSecretFile(t, keys, objects, ns, file)),
+      ]),
       awsIdentity: association ? `Pod Identity: service account ${pod.serviceAccountName} → ${roleName(t.referenceOf(association.RoleArn))}, ${keys.usableBy(t.referenceOf(association.RoleArn))}` : 'none',
       networkPolicies: objects
         .filter((o) => o.kind === 'NetworkPolicy' && sameNs(o) && (isEmptySelector(o.spec?.podSelector) || selects(o.spec?.podSelector)))
@@ -263,7 +267,53 @@ function workloadPosture(t: TemplateView, keys: KeyNames, objects: Array<Record<
 /** Where a secret environment variable comes from: the Kubernetes Secret, and the ExternalSecret and Secrets Manager secrets that fill it. */
 function describeSecretEnv(t: TemplateView, keys: KeyNames, objects: Array<Record<string, any>>, ns: string, env: any): string {
   const { name: secretName, key } = env.valueFrom.secretKeyRef;
-  const head = `${env.name} ← Secret ${secretName}/${key}`;
+  return describeSecretSource(t, keys, objects, ns, secretName, key, `${env.name} ← Secret ${secretName}/${key}`);
+}
+
+/** A `<NAME>_FILE` variable that points into a mounted secret volume: the runtime reads NAME from that file. */
+interface SecretFile {
+  readonly variable: string;
+  readonly path: string;
+  readonly secretName: string;
+  readonly key: string;
+  readonly mode: number;
+  readonly readOnly: boolean;
+  readonly subPath: boolean;
+}
+
+function secretFiles(pod: Record<string, any>, container: Record<string, any>): SecretFile[] {
+  const files: SecretFile[] = [];
+  for (const env of (container.env ?? []) as Array<Record<string, any>>) {
+    if (!env.name?.endsWith('_FILE') || typeof env.value !== 'string') continue;
+    for (const mount of (container.volumeMounts ?? []) as Array<Record<string, any>>) {
+      const secret = (pod.volumes ?? []).find((v: any) => v.name === mount.name)?.secret;
+      // A subPath mount puts one file of the volume at mountPath; a whole-volume mount puts the volume under it.
+      const relative = mount.subPath !== undefined ? (env.value === mount.mountPath ? mount.subPath : undefined) : env.value.startsWith(`${mount.mountPath}/`) ? env.value.slice(mount.mountPath.length + 1) : undefined;
+      if (!secret || relative === undefined) continue;
+      const item = (secret.items as Array<Record<string, any>> | undefined)?.find((i) => i.path === relative);
+      const key = item ? item.key : secret.items ? undefined : relative;
+      if (key === undefined) continue;
+      // Kubernetes' defaults: a secret volume's files are 0644 unless the volume or the item says otherwise.
+      files.push({ variable: env.name, path: env.value, secretName: secret.secretName, key, mode: item?.mode ?? secret.defaultMode ?? 0o644, readOnly: mount.readOnly === true, subPath: mount.subPath !== undefined });
+    }
+  }
+  return files;
+}
+
+/**
+ * A secret the runtime reads from a mounted file. The kubelet rewrites the files of a secret volume when
+ * the Secret changes (not those of a subPath mount), and the runtime re-reads a `<NAME>_FILE` for each new
+ * database connection, so a rotated value reaches running pods.
+ */
+function describeSecretFile(t: TemplateView, keys: KeyNames, objects: Array<Record<string, any>>, ns: string, file: SecretFile): string {
+  const setting = file.variable.replace(/_FILE$/, '');
+  const mount = [file.readOnly ? 'read-only' : 'WRITABLE', `mode ${file.mode.toString(8).padStart(4, '0')}`, file.subPath ? 'subPath mount: NOT REFRESHED by the kubelet' : 'refreshed by the kubelet'];
+  const head = `${setting} ← mounted file ${file.path} (${mount.join(', ')}; ${file.variable}, re-read per new connection) ← Secret ${file.secretName}/${file.key}`;
+  return describeSecretSource(t, keys, objects, ns, file.secretName, file.key, head);
+}
+
+/** The ExternalSecret and Secrets Manager secrets behind one key of a Kubernetes Secret. */
+function describeSecretSource(t: TemplateView, keys: KeyNames, objects: Array<Record<string, any>>, ns: string, secretName: string, key: string, head: string): string {
   const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata?.namespace === ns && (o.spec?.target?.name ?? o.metadata.name) === secretName);
   if (!external) return `${head}: NOT PRODUCED (no ExternalSecret writes ${secretName})`;
   const spec = external.spec;

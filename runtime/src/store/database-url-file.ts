@@ -17,7 +17,10 @@ export type FixedField = (typeof FIXED_FIELDS)[number];
  *
  * Limits: host, port, user, database and TLS settings are read once, when the pool is built;
  * a file that names other ones is reported through `onFixedFieldChange` (restart to apply), and
- * the pool keeps connecting to the first ones with the file's current password. Parsing uses
+ * the pool keeps connecting to the first ones with the file's current password. So this follows
+ * single-user rotation (same user, new password), not alternating-users rotation (a new user at
+ * each rotation). Between the rotation and the file's refresh (operator refresh interval plus the
+ * kubelet's sync, about two minutes) new connections still send the old password and fail. Parsing uses
  * pg-connection-string, the parser node-postgres applies to `connectionString`, so both forms of
  * the URL mean the same.
  */

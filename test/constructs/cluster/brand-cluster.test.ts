@@ -166,6 +166,10 @@ describe.each([
       expect(line).toMatch(/via External Secrets \(ExternalSecret identity\/identity-runtime, SecretStore aws-secrets-manager/);
     }
     expect(secrets.find((l) => l.startsWith('DATABASE_URL'))).toMatch(/Secrets Manager BrandStackDatabaseClusterSecret \(alias\/brandstack\/\w+\/platform\) \[username, password, host, port\]/);
+    // The rotated master password reaches running pods: a kubelet-refreshed file, re-read per connection, refreshed by the operator every minute.
+    expect(secrets.find((l) => l.startsWith('DATABASE_URL'))).toMatch(
+      /^DATABASE_URL ← mounted file \/run\/secrets\/identity-runtime\/DATABASE_URL \(read-only, mode 0400, refreshed by the kubelet; DATABASE_URL_FILE, re-read per new connection\) ← Secret identity-runtime\/DATABASE_URL ← .* refreshed every 1m\)$/,
+    );
     expect(posture.cluster!.secretStores).toEqual([expect.stringMatching(/^SecretStore identity\/aws-secrets-manager: AWS SecretsManager \S+, as the operator's Pod Identity role ClusterSecretsControllerRole \(secretsmanager:GetSecretValue on /)]);
   });
 
@@ -179,6 +183,21 @@ describe.each([
     const posture = clusterPosture({ stackName: 'BrandStack', region: 'eu-central-1', template: new TemplateView(json) })!;
     expect(posture.workloads['identity/token-service'].secrets.find((l) => l.startsWith('ADMIN_TOKEN'))).toBe(
       'ADMIN_TOKEN ← Secret identity-runtime/ADMIN_TOKEN: NOT PRODUCED (ExternalSecret identity/identity-runtime writes no ADMIN_TOKEN)',
+    );
+  });
+
+  test('the posture shows a secret file mounted with subPath, which the kubelet never refreshes', () => {
+    const json = structuredClone(synthesized().json);
+    const chart = Object.entries<any>(json.Resources).find(([id, r]) => r.Type === MANIFEST_RESOURCE_TYPE && id.startsWith('ClusterIdentityChart'))![1];
+    chart.Properties.Manifest['Fn::Join'][1] = chart.Properties.Manifest['Fn::Join'][1].map((part: unknown) =>
+      typeof part === 'string'
+        ? part.replace('"mountPath":"/run/secrets/identity-runtime"', '"mountPath":"/run/secrets/identity-runtime/DATABASE_URL","subPath":"DATABASE_URL"')
+        : part,
+    );
+    expect(JSON.stringify(chart.Properties.Manifest)).toContain('subPath');
+    const posture = clusterPosture({ stackName: 'BrandStack', region: 'eu-central-1', template: new TemplateView(json) })!;
+    expect(posture.workloads['identity/token-service'].secrets.find((l) => l.startsWith('DATABASE_URL'))).toMatch(
+      /^DATABASE_URL ← mounted file \/run\/secrets\/identity-runtime\/DATABASE_URL \(read-only, mode 0400, subPath mount: NOT REFRESHED by the kubelet;/,
     );
   });
 
