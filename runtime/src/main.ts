@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildIdentityRuntime } from './app';
 import { parseEmbeddedConfig } from './config/embedded-config';
+import { cacheTimings } from './config/runtime-config';
 import { ConfigError } from './lib/errors';
 import { KeySealer } from './lib/key-sealer';
 import { createLogger } from './lib/logger';
@@ -33,10 +34,7 @@ async function start(): Promise<void> {
     adminToken: config.adminToken ?? generatedAdminToken!,
     logger,
     issuerBaseUrl: config.issuerBaseUrl,
-    keyCacheSeconds: config.keyCacheSeconds,
-    clientCacheSeconds: config.clientCacheSeconds,
-    jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
-    publicationDelaySeconds: config.publicationDelaySeconds,
+    ...cacheTimings(config),
   });
 
   await runtime.provisioning.createTenant(DEMO_TENANT, { activeKey: config.signingKey });

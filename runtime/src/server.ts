@@ -5,6 +5,7 @@
  */
 import { buildIdentityRuntime } from './app';
 import { parseProductionConfig } from './config/production-config';
+import { cacheTimings } from './config/runtime-config';
 import { ConfigError } from './lib/errors';
 import { KeySealer } from './lib/key-sealer';
 import { createLogger } from './lib/logger';
@@ -44,10 +45,7 @@ async function start(): Promise<void> {
     adminToken: config.adminToken,
     logger,
     issuerBaseUrl: config.issuerBaseUrl,
-    keyCacheSeconds: config.keyCacheSeconds,
-    clientCacheSeconds: config.clientCacheSeconds,
-    jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
-    publicationDelaySeconds: config.publicationDelaySeconds,
+    ...cacheTimings(config),
   });
   const base = await runtime.listen(config.host, config.port);
   logger.info({ listening: base, issuer_base: config.issuerBaseUrl, signing_key_source: config.signingKeySource }, 'identity runtime listening (PostgreSQL store)');

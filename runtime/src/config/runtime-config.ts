@@ -24,3 +24,9 @@ export function parseTuning(env: Env): RuntimeTuning {
     publicationDelaySeconds: integer(env, 'KEY_PUBLICATION_DELAY_SECONDS', jwksMaxAgeSeconds + keyCacheSeconds, 0, 7 * 86_400),
   };
 }
+
+/** The cache and key-publication timings both entrypoints hand to buildIdentityRuntime. */
+export function cacheTimings(tuning: RuntimeTuning): Omit<RuntimeTuning, 'logLevel'> {
+  const { keyCacheSeconds, clientCacheSeconds, jwksMaxAgeSeconds, publicationDelaySeconds } = tuning;
+  return { keyCacheSeconds, clientCacheSeconds, jwksMaxAgeSeconds, publicationDelaySeconds };
+}
