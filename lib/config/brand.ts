@@ -5,6 +5,7 @@
  */
 import { isPrivate, overlaps, parseCidr, type Ipv4Cidr } from './cidr';
 import { BrandConfigError } from './errors';
+import { DNS_NAME, EMAIL_ADDRESS } from './formats';
 import { deployableRegionCodes, findRegion } from './regions';
 import { STAGE_NAMES, isStageName, type StageName } from './stages';
 
@@ -48,8 +49,6 @@ const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** The platform key's alias suffix; a customer with this id would collide with it. */
 const PLATFORM_KEY_NAME = 'platform';
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const EMAIL = /^[^\s@]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 
 const TOP_LEVEL_FIELDS = ['id', 'displayName', 'homeRegion', 'allowedRegions', 'defaultStage', 'customers', 'network', 'domain', 'securityContactEmail', 'database'];
 const NETWORK_FIELDS = ['appCidr', 'mongoCidr', 'rabbitCidr', 'vpnCidr'];
@@ -96,9 +95,9 @@ export function parseBrand(file: string, raw: unknown): BrandConfig {
   const network = parseNetwork(raw.network, fail);
 
   const domain = requireString(raw, 'domain', fail);
-  if (!DOMAIN.test(domain)) fail('domain', `'${domain}' is not a lower-case DNS name such as id.example.com`);
+  if (!DNS_NAME.test(domain)) fail('domain', `'${domain}' is not a lower-case DNS name such as id.example.com`);
   const securityContactEmail = requireString(raw, 'securityContactEmail', fail);
-  if (!EMAIL.test(securityContactEmail)) fail('securityContactEmail', `'${securityContactEmail}' is not an e-mail address`);
+  if (!EMAIL_ADDRESS.test(securityContactEmail)) fail('securityContactEmail', `'${securityContactEmail}' is not an e-mail address`);
 
   const database = parseDatabase(raw.database, fail);
 

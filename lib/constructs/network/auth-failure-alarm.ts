@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { EMAIL_ADDRESS } from '../../config/formats';
 
 export interface AuthFailureAlarmProps {
   /** The log group holding the host's authentication log (/var/log/secure). */
@@ -46,7 +47,6 @@ export const AUTH_FAILURE_TERMS = [
   'maximum authentication attempts exceeded',
 ] as const;
 
-const EMAIL = /^[^\s@]+@[a-z0-9.-]+\.[a-z]{2,63}$/i;
 
 /**
  * The bastion intrusion signal: a metric filter counting authentication
@@ -62,7 +62,7 @@ export class AuthFailureAlarm extends Construct {
     super(scope, id);
     const threshold = props.threshold ?? 5;
     if (!Number.isInteger(threshold) || threshold < 1) throw new Error(`AuthFailureAlarm: 'threshold' must be a positive integer (got ${threshold})`);
-    if (!EMAIL.test(props.securityContactEmail)) throw new Error(`AuthFailureAlarm: 'securityContactEmail' '${props.securityContactEmail}' is not an e-mail address`);
+    if (!EMAIL_ADDRESS.test(props.securityContactEmail)) throw new Error(`AuthFailureAlarm: 'securityContactEmail' '${props.securityContactEmail}' is not an e-mail address`);
     const period = props.period ?? Duration.minutes(5);
     const namespace = props.metricNamespace ?? `${Stack.of(this).stackName}/Bastion`;
 
