@@ -1,0 +1,55 @@
+/**
+ * Physical names of a brand's AWS resources: the one home of these conventions.
+ * BrandStack, BrandKeys, the pipeline's deployment checks and the posture model
+ * all build names here, so a deployed resource is found by the name it was given.
+ */
+
+/** The reserved key name of a brand's platform key; customers may not use it. */
+export const PLATFORM_KEY_NAME = 'platform';
+
+/** What a physical name is built from: a brand id, a stage name, and (for stacks) a region code. */
+export interface NamingTarget {
+  readonly brand: { readonly id: string };
+  readonly stage: { readonly name: string };
+  readonly region: { readonly code: string };
+}
+
+/**
+ * The CloudFormation stack name: brand, stage and region, so several brands and
+ * stages can share an account (stack names are unique per account and region).
+ */
+export function brandStackName(target: NamingTarget): string {
+  return `brandstack-${target.brand.id}-${target.stage.name}-${target.region.code}`;
+}
+
+/**
+ * The name stem of a brand stage's data services: the Aurora cluster identifier,
+ * the Amazon MQ broker name, the backup vault and the EKS cluster name.
+ * DocumentDB appends `-mongo` ({@link documentDbClusterName}).
+ */
+export function dataName(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
+  return `brandstack-${target.brand.id}-${target.stage.name}`;
+}
+
+/** The Aurora PostgreSQL cluster identifier (`brandstack verify` looks it up by this name). */
+export function auroraClusterIdentifier(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
+  return dataName(target);
+}
+
+/** The DocumentDB cluster identifier. */
+export function documentDbClusterName(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
+  return `${dataName(target)}-mongo`;
+}
+
+/**
+ * A brand key's alias: `alias/brandstack/<brand>/<customer>` for a customer key,
+ * `alias/brandstack/<brand>/platform` for the platform key.
+ */
+export function keyAlias(brandId: string, keyName: string): string {
+  return `alias/brandstack/${brandId}/${keyName}`;
+}
+
+/** The alias of a brand's platform key. */
+export function platformKeyAlias(brandId: string): string {
+  return keyAlias(brandId, PLATFORM_KEY_NAME);
+}
