@@ -5,9 +5,9 @@
 import { App, type AppProps } from 'aws-cdk-lib';
 import { BrandRegistry, resolveTarget } from './config/registry';
 import { BrandStack } from './stacks/brand-stack';
-import { acknowledgeFindings, addCompliancePacks } from './nag/compliance';
-import { loadPromotion } from './config/promotion';
-import { PIPELINE_CONTEXT, pipelineWanted } from './config/stack-selection';
+import { acknowledgeBrandStackFindings, acknowledgePipelineFindings, addCompliancePacks } from './nag/compliance';
+import { loadPromotion } from './pipeline/promotion';
+import { PIPELINE_CONTEXT, pipelineWanted } from './pipeline/stack-selection';
 
 export interface BrandstackAppOptions extends AppProps {
   /** Directory of brand files. @default brands/ at the repository root */
@@ -29,17 +29,17 @@ export function buildApp(options: BrandstackAppOptions = {}): App {
   const target = resolveTarget(registry, { brand: context('brand'), region: context('region'), stage: context('stage') });
   // The CLI may pass CDK_DEFAULT_ACCOUNT empty (no credentials): that means no account, not account ''.
   const account = options.account ?? (process.env.CDK_DEFAULT_ACCOUNT || undefined) ?? (context('account') as string | undefined);
-  // lib/config/stack-selection.ts: the pipeline re-synthesizes every promoted BrandStack, so it is built only when wanted.
+  // lib/pipeline/stack-selection.ts: the pipeline re-synthesizes every promoted BrandStack, so it is built only when wanted.
   const promotion = pipelineWanted(context(PIPELINE_CONTEXT), 'PipelineStack') ? loadPromotion(registry, context, options.promotionFile) : undefined;
 
   const stack = new BrandStack(app, 'BrandStack', { target, env: { account } });
-  acknowledgeFindings(stack);
+  acknowledgeBrandStackFindings(stack);
   if (promotion) {
     // Loaded only when built: CDK Pipelines with its CodePipeline and CodeBuild modules
     // takes about 0.3 s to load, which every `cdk synth BrandStack` would otherwise pay.
-    const { PipelineStack } = require('./stacks/pipeline-stack') as typeof import('./stacks/pipeline-stack');
+    const { PipelineStack } = require('./pipeline/pipeline-stack') as typeof import('./pipeline/pipeline-stack');
     const pipelineStack = new PipelineStack(app, 'PipelineStack', { promotion });
-    [pipelineStack, ...pipelineStack.supportStacks].forEach(acknowledgeFindings);
+    acknowledgePipelineFindings([pipelineStack, ...pipelineStack.supportStacks]);
   }
   addCompliancePacks(app);
   return app;

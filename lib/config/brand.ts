@@ -6,6 +6,7 @@
 import { isPrivate, overlaps, parseCidr, type Ipv4Cidr } from './cidr';
 import { BrandConfigError } from './errors';
 import { DNS_NAME, EMAIL_ADDRESS } from './formats';
+import { PLATFORM_KEY_NAME } from './naming';
 import { deployableRegionCodes, findRegion } from './regions';
 import { STAGE_NAMES, isStageName, type StageName } from './stages';
 
@@ -48,7 +49,6 @@ const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 // because the id also appears in Kubernetes names and tags.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** The platform key's alias suffix; a customer with this id would collide with it. */
-const PLATFORM_KEY_NAME = 'platform';
 
 const TOP_LEVEL_FIELDS = ['id', 'displayName', 'homeRegion', 'allowedRegions', 'defaultStage', 'customers', 'network', 'domain', 'securityContactEmail', 'database'];
 const NETWORK_FIELDS = ['appCidr', 'mongoCidr', 'rabbitCidr', 'vpnCidr'];

@@ -4,22 +4,26 @@
  * much capacity they hold in reserve.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export type StageName = 'low' | 'high';
 export const STAGE_NAMES: readonly StageName[] = ['low', 'high'];
 
 export interface StageProfile {
   readonly name: StageName;
-  /** What happens to stateful resources when the stack is deleted. */
-  readonly removalPolicy: RemovalPolicy;
+  /**
+   * What deleting the stack does to what it holds: DESTROY in low, keep in high.
+   * Read it through {@link removalPolicyFor}, which maps it per kind of resource.
+   */
+  readonly keepsState: boolean;
   /** KMS key deletion waiting period. */
   readonly keyDeletionWindow: Duration;
   /** Whether databases refuse deletion. */
   readonly deletionProtection: boolean;
   /** How long automated database backups and backup-vault recovery points are kept. */
   readonly backupRetention: Duration;
-  /** How long logs are kept. */
-  readonly logRetentionDays: number;
+  /** How long logs are kept: one of CloudWatch Logs' retention periods. */
+  readonly logRetention: RetentionDays;
   /** Aurora reader instances beside the writer, each in another zone (writer + 2 = three zones). */
   readonly databaseReaders: number;
   /** DocumentDB instances, one per zone. */
@@ -40,11 +44,11 @@ export interface StageProfile {
 export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
   low: {
     name: 'low',
-    removalPolicy: RemovalPolicy.DESTROY,
+    keepsState: false,
     keyDeletionWindow: Duration.days(7),
     deletionProtection: false,
     backupRetention: Duration.days(7),
-    logRetentionDays: 30,
+    logRetention: RetentionDays.ONE_MONTH,
     // Development accepts a zone outage of its data tier: storage stays replicated
     // across three zones (Aurora, DocumentDB), compute is a single node.
     databaseReaders: 0,
@@ -57,11 +61,11 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
   },
   high: {
     name: 'high',
-    removalPolicy: RemovalPolicy.RETAIN,
+    keepsState: true,
     keyDeletionWindow: Duration.days(30),
     deletionProtection: true,
     backupRetention: Duration.days(35),
-    logRetentionDays: 365,
+    logRetention: RetentionDays.ONE_YEAR,
     databaseReaders: 2,
     documentDbInstances: 3,
     brokerDeployment: 'CLUSTER_MULTI_AZ',
@@ -73,4 +77,30 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
 
 export function isStageName(value: unknown): value is StageName {
   return typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * What a resource is, for what deleting its stack may do to it:
+ * - `snapshot`: a database cluster, which can leave a final snapshot behind
+ *   (RDS and DocumentDB support `Snapshot` as a DeletionPolicy:
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html);
+ * - `state`: anything else that holds state or evidence (keys, log groups, brokers, the cluster).
+ */
+export type RemovalKind = 'snapshot' | 'state';
+
+/**
+ * The one mapping from a stage to removal policies: low destroys everything it
+ * created with the stack; high keeps state, and snapshots what can be snapshotted.
+ */
+export function removalPolicyFor(stage: StageProfile, kind: RemovalKind): RemovalPolicy {
+  if (!stage.keepsState) return RemovalPolicy.DESTROY;
+  return kind === 'snapshot' ? RemovalPolicy.SNAPSHOT : RemovalPolicy.RETAIN;
+}
+
+/**
+ * The policy for the companions of a snapshottable resource (its log groups,
+ * its rotation function's logs), which cannot snapshot: a SNAPSHOT policy keeps them.
+ */
+export function companionRemovalPolicy(policy: RemovalPolicy): RemovalPolicy {
+  return policy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : policy;
 }

@@ -7,7 +7,9 @@
 import { Stage, Validations, type IPolicyValidationPlugin, type PolicyValidationPluginReport, type PolicyViolation } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { applyAcknowledgements, isAcknowledgedByPattern } from './acknowledgements';
+import { applyAcknowledgements, isAcknowledgedByPattern } from './acknowledgement';
+import { BRAND_STACK_ACKNOWLEDGEMENTS } from './acknowledgements/brand-stack';
+import { PIPELINE_ACKNOWLEDGEMENTS } from './acknowledgements/pipeline';
 
 export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'] as const;
 
@@ -79,7 +81,12 @@ function ownScopes(stage: Stage): IConstruct[] {
   return scopes;
 }
 
-/** Applies the project's acknowledgements to a stack's constructs. */
-export function acknowledgeFindings(root: IConstruct): void {
-  applyAcknowledgements(root);
+/** Applies the acknowledgements of brand stacks (lib/nag/acknowledgements/brand-stack.ts) to one BrandStack. */
+export function acknowledgeBrandStackFindings(stack: IConstruct): void {
+  applyAcknowledgements([stack], BRAND_STACK_ACKNOWLEDGEMENTS);
+}
+
+/** Applies the pipeline's acknowledgements (lib/nag/acknowledgements/pipeline.ts) to PipelineStack and its support stacks. */
+export function acknowledgePipelineFindings(stacks: readonly IConstruct[]): void {
+  applyAcknowledgements(stacks, PIPELINE_ACKNOWLEDGEMENTS);
 }

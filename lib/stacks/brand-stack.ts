@@ -1,7 +1,8 @@
-import { RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { brandStackName, dataName, documentDbClusterName } from '../config/naming';
 import type { BrandTarget } from '../config/registry';
+import { removalPolicyFor } from '../config/stages';
 import { BrandBackup } from '../constructs/backup/brand-backup';
 import { AuroraPostgresCluster } from '../constructs/data/aurora-postgres-cluster';
 import { DocumentDbCluster } from '../constructs/data/document-db-cluster';
@@ -24,11 +25,6 @@ export const BRAND_TAGS = {
   stage: 'brandstack:stage',
   residency: 'brandstack:residency-country',
 } as const;
-
-/** The physical CloudFormation stack name: brand, stage and region, so brands can share an account. */
-export function brandStackName(target: BrandTarget): string {
-  return `brandstack-${target.brand.id}-${target.stage.name}-${target.region.code}`;
-}
 
 /**
  * One brand's dedicated, isolated, encrypted stack. Composition only: each
@@ -69,12 +65,15 @@ export class BrandStack extends Stack {
     Tags.of(this).add(BRAND_TAGS.brand, brand.id);
     Tags.of(this).add(BRAND_TAGS.stage, stage.name);
     Tags.of(this).add(BRAND_TAGS.residency, region.countryCode);
+    const removal = removalPolicyFor(stage, 'state');
+    const dataRemoval = removalPolicyFor(stage, 'snapshot');
+    const name = dataName(props.target);
 
     this.keys = new BrandKeys(this, 'Keys', {
       brandId: brand.id,
       customers: brand.customers,
       deletionWindow: stage.keyDeletionWindow,
-      removalPolicy: stage.removalPolicy,
+      removalPolicy: removal,
     });
 
     this.vpcs = new BrandVpcs(this, 'Network', {
@@ -83,62 +82,59 @@ export class BrandStack extends Stack {
       mongoCidr: brand.network.mongoCidr,
       rabbitCidr: brand.network.rabbitCidr,
       flowLogKey: this.keys.platformKey,
-      // The stage's day count is one CloudWatch Logs accepts; the constructs check it.
-      flowLogRetention: stage.logRetentionDays as RetentionDays,
-      flowLogRemovalPolicy: stage.removalPolicy,
+      flowLogRetention: stage.logRetention,
+      flowLogRemovalPolicy: removal,
     });
 
     this.bastion = new Bastion(this, 'Bastion', {
       vpc: this.vpcs.appVpc,
       sshSourceCidr: brand.network.vpnCidr,
       encryptionKey: this.keys.platformKey,
-      logRetention: stage.logRetentionDays as RetentionDays,
-      logRemovalPolicy: stage.removalPolicy,
+      logRetention: stage.logRetention,
+      logRemovalPolicy: removal,
       securityContactEmail: brand.securityContactEmail,
     });
     this.vpcs.allowRabbitConsoleFrom(this.bastion);
 
-    const dataName = `brandstack-${brand.id}-${stage.name}`;
-    const dataRemoval = stage.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT;
     this.database = new AuroraPostgresCluster(this, 'Database', {
       vpc: this.vpcs.appVpc,
-      vpcSubnets: { subnetGroupName: 'Database' },
+      vpcSubnets: this.vpcs.databaseSubnets,
       securityGroups: [this.vpcs.databaseSecurityGroup],
-      clusterIdentifier: dataName,
+      clusterIdentifier: name,
       encryptionKey: this.keys.platformKey,
       capacity: brand.database[stage.name],
       readers: stage.databaseReaders,
       backupRetention: stage.backupRetention,
       deletionProtection: stage.deletionProtection,
       removalPolicy: dataRemoval,
-      logRetentionDays: stage.logRetentionDays,
+      logRetention: stage.logRetention,
       rotationSubnets: this.vpcs.workloadSubnets,
     });
 
     this.mongo = new DocumentDbCluster(this, 'Mongo', {
       vpc: this.vpcs.mongoVpc,
       securityGroup: this.vpcs.mongoSecurityGroup,
-      clusterIdentifier: `${dataName}-mongo`,
+      clusterIdentifier: documentDbClusterName(props.target),
       encryptionKey: this.keys.platformKey,
       instances: stage.documentDbInstances,
       backupRetention: stage.backupRetention,
       deletionProtection: stage.deletionProtection,
       removalPolicy: dataRemoval,
-      logRetentionDays: stage.logRetentionDays,
+      logRetention: stage.logRetention,
       rotation: { vpc: this.vpcs.appVpc, vpcSubnets: this.vpcs.workloadSubnets },
     });
 
     this.broker = new RabbitBroker(this, 'Broker', {
       vpc: this.vpcs.rabbitVpc,
       securityGroups: [this.vpcs.rabbitSecurityGroup],
-      brokerName: dataName,
+      brokerName: name,
       deployment: stage.brokerDeployment,
       secretEncryptionKey: this.keys.platformKey,
-      removalPolicy: stage.removalPolicy,
+      removalPolicy: removal,
     });
 
     this.backup = new BrandBackup(this, 'Backup', {
-      vaultName: dataName,
+      vaultName: name,
       encryptionKey: this.keys.platformKey,
       retention: stage.backupRetention,
       continuousResources: [this.database.clusterArn],
@@ -147,13 +143,13 @@ export class BrandStack extends Stack {
     });
 
     this.cluster = new BrandCluster(this, 'Cluster', {
-      clusterName: dataName,
+      clusterName: name,
       vpc: this.vpcs.appVpc,
       subnets: this.vpcs.workloadSubnets,
       key: this.keys.platformKey,
       ingressDomain: brand.domain,
-      logRetention: stage.logRetentionDays as RetentionDays,
-      removalPolicy: stage.removalPolicy,
+      logRetention: stage.logRetention,
+      removalPolicy: removal,
     });
 
     this.runtimeSecrets = new RuntimeSecrets(this, 'RuntimeSecrets', {
@@ -170,7 +166,7 @@ export class BrandStack extends Stack {
       maxReplicas: stage.maxReplicas,
       strictZoneSpread: stage.strictZoneSpread,
       dataStores: {
-        postgresCidrs: this.vpcs.appVpc.selectSubnets({ subnetGroupName: 'Database' }).subnets.map((subnet) => subnet.ipv4CidrBlock),
+        postgresCidrs: this.vpcs.databaseSubnetCidrs,
         mongoCidr: brand.network.mongoCidr,
         rabbitCidr: brand.network.rabbitCidr,
       },

@@ -13,7 +13,7 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildApp } from '../../lib/app';
 import { BrandRegistry, resolveTarget } from '../../lib/config/registry';
 import { addCompliancePacks } from '../../lib/nag/compliance';
-import { BrandStage } from '../../lib/stacks/brand-stage';
+import { BrandStage } from '../../lib/pipeline/brand-stage';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'promotion.json');
 

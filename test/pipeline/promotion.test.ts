@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BrandRegistry } from '../../lib/config/registry';
-import { loadPromotion, parsePromotion, PROMOTION_STAGES } from '../../lib/config/promotion';
+import { loadPromotion, parsePromotion, PROMOTION_STAGES } from '../../lib/pipeline/promotion';
 
 const registry = BrandRegistry.load();
 const noContext = () => undefined;

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pipelineWanted, requestedStacks } from '../../lib/config/stack-selection';
+import { pipelineWanted, requestedStacks } from '../../lib/pipeline/stack-selection';
 
 const CLI = ['/usr/bin/node', '/work/main/node_modules/.bin/cdk'];
 const cli = (...args: string[]) => [[...CLI, ...args]];

@@ -4,8 +4,10 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { EncryptedLogGroup } from '../logging/encrypted-log-group';
+import { requireRetention } from '../logging/retention';
 import { EncryptedNodePool } from './encrypted-node-pool';
 import { IngressController } from './ingress-controller';
 import { SecretsOperator } from './secrets-operator';
@@ -88,10 +90,11 @@ export class BrandCluster extends Construct {
     }
     const zones = new Set(props.subnets.availabilityZones);
     if (zones.size < 3) throw new Error(`BrandCluster: 'subnets' must span three availability zones (got ${[...zones].join(', ') || 'none'})`);
+    requireRetention('BrandCluster', 'logRetention', props.logRetention);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     // EKS writes control-plane logs to this fixed group name; creating it first sets its key and retention.
-    const logGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
+    const logGroup = new EncryptedLogGroup(this, 'ControlPlaneLogs', {
       logGroupName: `/aws/eks/${props.clusterName}/cluster`,
       encryptionKey: props.key,
       retention: props.logRetention,

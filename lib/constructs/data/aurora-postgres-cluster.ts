@@ -6,7 +6,12 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CredentialRotation } from './credential-rotation';
-import { ServiceLogGroup } from './service-log-group';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { companionRemovalPolicy } from '../../config/stages';
+import { requireRetention } from '../logging/retention';
+import { ServiceLogGroup } from '../logging/service-log-group';
+import { PORTS } from '../../config/ports';
+import { APP_SUBNET_GROUPS } from '../network/brand-vpcs';
 
 /** How Aurora holds compute: Serverless v2 (ACU scaling) or provisioned instances. */
 export type AuroraCapacity = 'serverless' | 'provisioned';
@@ -17,15 +22,13 @@ export type AuroraCapacity = 'serverless' | 'provisioned';
  */
 export const AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_17_7;
 
-/** The PostgreSQL port; the network's security group admits it from the workload subnets. */
-const PORT = 5432;
 
 export interface AuroraPostgresClusterProps {
   /** The application VPC. */
   readonly vpc: ec2.IVpc;
   /**
    * Subnets of the cluster: isolated ones, without a route to the internet.
-   * @default { subnetGroupName: 'Database' }
+   * @default the `Database` subnet group of BrandVpcs' application VPC
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** Security groups of the cluster; they decide who reaches port 5432. At least one. */
@@ -72,7 +75,7 @@ export interface AuroraPostgresClusterProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /** Days exported PostgreSQL logs are kept. */
-  readonly logRetentionDays: number;
+  readonly logRetention: logs.RetentionDays;
   /**
    * Subnets for the master-credential rotation function: it needs 5432 of the
    * cluster and the Secrets Manager API, so subnets with egress.
@@ -122,12 +125,12 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     const logGroup = new ServiceLogGroup(this, 'PostgresqlLog', {
       logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
       encryptionKey: props.encryptionKey,
-      retentionDays: props.logRetentionDays,
-      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      retention: props.logRetention,
+      removalPolicy: companionRemovalPolicy(removalPolicy),
     });
 
     // One instance per zone, writer first, so a zone outage costs at most one instance.
-    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: 'Database' };
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: APP_SUBNET_GROUPS.database };
     const zones = props.vpc.selectSubnets(vpcSubnets).availabilityZones;
     if (readers + 1 > zones.length) {
       throw new Error(`AuroraPostgresCluster: 'readers' (${readers}) plus the writer exceed the zones of 'vpcSubnets' (${zones.join(', ')})`);
@@ -152,7 +155,7 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine,
       clusterIdentifier: props.clusterIdentifier,
-      port: PORT,
+      port: PORTS.postgres,
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: props.securityGroups,
@@ -189,11 +192,11 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       functionName: `${props.clusterIdentifier}-rotation`,
       vpc: props.vpc,
       vpcSubnets: props.rotationSubnets,
-      database: { cidr: props.vpc.vpcCidrBlock, port: PORT },
+      database: { cidr: props.vpc.vpcCidrBlock, port: PORTS.postgres },
       logEncryptionKey: props.encryptionKey,
-      logRetentionDays: props.logRetentionDays,
+      logRetention: props.logRetention,
       automaticallyAfter: props.rotationInterval,
-      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: companionRemovalPolicy(removalPolicy),
     }).schedule.node.addDependency(this.cluster);
   }
 
@@ -212,6 +215,7 @@ function validate(props: AuroraPostgresClusterProps): void {
   if (!CLUSTER_IDENTIFIER.test(props.clusterIdentifier)) {
     fail('clusterIdentifier', `'${props.clusterIdentifier}' must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen`);
   }
+  requireRetention('AuroraPostgresCluster', 'logRetention', props.logRetention);
   if (props.securityGroups.length === 0) fail('securityGroups', 'must list at least one security group');
   const days = props.backupRetention.toDays();
   if (days < 1 || days > 35) fail('backupRetention', `must be 1 to 35 days (got ${days})`);

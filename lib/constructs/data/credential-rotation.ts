@@ -3,7 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ServiceLogGroup } from './service-log-group';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { ServiceLogGroup } from '../logging/service-log-group';
+import { PORTS } from '../../config/ports';
 
 /** The database engines Secrets Manager's hosted single-user rotation supports here. */
 export type RotatedEngine = 'postgresql' | 'mongodb';
@@ -29,8 +31,8 @@ export interface CredentialRotationProps {
   readonly database: { readonly cidr: string; readonly port: number };
   /** Encrypts the rotation function's log group. */
   readonly logEncryptionKey: kms.IKey;
-  /** Days the rotation log is kept. */
-  readonly logRetentionDays: number;
+  /** How long the rotation log is kept. */
+  readonly logRetention: logs.RetentionDays;
   /**
    * Days between rotations.
    * @default Duration.days(30)
@@ -64,13 +66,13 @@ export class CredentialRotation extends Construct implements ec2.IConnectable {
     });
     securityGroup.addEgressRule(ec2.Peer.ipv4(props.database.cidr), ec2.Port.tcp(props.database.port), 'to the database');
     // Secrets Manager and KMS public endpoints, reached through the subnets' NAT.
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager and KMS APIs (HTTPS)');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(PORTS.https), 'Secrets Manager and KMS APIs (HTTPS)');
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
 
     const logGroup = new ServiceLogGroup(this, 'Log', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       encryptionKey: props.logEncryptionKey,
-      retentionDays: props.logRetentionDays,
+      retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
     const options: secretsmanager.SingleUserHostedRotationOptions = {

@@ -6,13 +6,15 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CredentialRotation } from './credential-rotation';
-import { ServiceLogGroup } from './service-log-group';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { companionRemovalPolicy } from '../../config/stages';
+import { requireRetention } from '../logging/retention';
+import { ServiceLogGroup } from '../logging/service-log-group';
+import { PORTS } from '../../config/ports';
 
 /** The pinned engine: DocumentDB 5.0 (MongoDB 5.0 API), parameter family docdb5.0. */
 export const DOCUMENT_DB_VERSION = { engineVersion: '5.0.0', family: 'docdb5.0' } as const;
 
-/** The MongoDB port; the network's security group and NACLs admit it from the workload subnets. */
-const PORT = 27017;
 
 export interface DocumentDbClusterProps {
   /** The MongoDB VPC. */
@@ -55,7 +57,7 @@ export interface DocumentDbClusterProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /** Days audit and profiler logs are kept. */
-  readonly logRetentionDays: number;
+  readonly logRetention: logs.RetentionDays;
   /**
    * Where the master-credential rotation function runs: subnets with egress
    * (for the Secrets Manager API) that are allowed to reach 27017, typically
@@ -88,7 +90,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
     const instances = props.instances ?? 3;
     validate(props, instances);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const logRemoval = removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRemoval = companionRemovalPolicy(removalPolicy);
 
     const parameterGroup = new docdb.ClusterParameterGroup(this, 'Parameters', {
       family: DOCUMENT_DB_VERSION.family,
@@ -108,7 +110,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
         new ServiceLogGroup(this, kind === 'audit' ? 'AuditLog' : 'ProfilerLog', {
           logGroupName: `/aws/docdb/${props.clusterIdentifier}/${kind}`,
           encryptionKey: props.encryptionKey,
-          retentionDays: props.logRetentionDays,
+          retention: props.logRetention,
           removalPolicy: logRemoval,
         }),
     );
@@ -116,7 +118,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
     this.cluster = new docdb.DatabaseCluster(this, 'Cluster', {
       engineVersion: DOCUMENT_DB_VERSION.engineVersion,
       dbClusterName: props.clusterIdentifier,
-      port: PORT,
+      port: PORTS.mongo,
       masterUser: { username: 'brandstack_admin', kmsKey: props.encryptionKey },
       instances,
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
@@ -163,9 +165,9 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
       functionName: `${props.clusterIdentifier}-rotation`,
       vpc: props.rotation.vpc,
       vpcSubnets: props.rotation.vpcSubnets,
-      database: { cidr: props.vpc.vpcCidrBlock, port: PORT },
+      database: { cidr: props.vpc.vpcCidrBlock, port: PORTS.mongo },
       logEncryptionKey: props.encryptionKey,
-      logRetentionDays: props.logRetentionDays,
+      logRetention: props.logRetention,
       automaticallyAfter: props.rotationInterval,
       removalPolicy: logRemoval,
     }).schedule.node.addDependency(this.cluster);
@@ -181,6 +183,7 @@ function validate(props: DocumentDbClusterProps, instances: number): void {
   if (!CLUSTER_IDENTIFIER.test(props.clusterIdentifier)) {
     fail('clusterIdentifier', `'${props.clusterIdentifier}' must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen`);
   }
+  requireRetention('DocumentDbCluster', 'logRetention', props.logRetention);
   if (!Number.isInteger(instances) || instances < 1 || instances > 16) fail('instances', `must be an integer from 1 to 16 (got ${instances})`);
   const days = props.backupRetention.toDays();
   if (days < 1 || days > 35) fail('backupRetention', `must be 1 to 35 days (got ${days})`);

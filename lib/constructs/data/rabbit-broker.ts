@@ -5,6 +5,7 @@ import * as mq from 'aws-cdk-lib/aws-amazonmq';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENCRYPTION_EXCEPTION_METADATA } from '../../posture/sections/encryption';
+import { PORTS } from '../../config/ports';
 
 /**
  * Pinned engine. Amazon MQ for RabbitMQ 3.13 takes `major.minor` only and
@@ -124,7 +125,7 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
       maintenanceWindowStartTime: { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' },
     });
     this.broker.addMetadata(ENCRYPTION_EXCEPTION_METADATA, RABBITMQ_AWS_OWNED_KEY_REASON);
-    this.connections = new ec2.Connections({ securityGroups: props.securityGroups, defaultPort: ec2.Port.tcp(5671) });
+    this.connections = new ec2.Connections({ securityGroups: props.securityGroups, defaultPort: ec2.Port.tcp(PORTS.amqps) });
     this.broker.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.amqpsEndpoints = this.broker.attrAmqpEndpoints;
   }

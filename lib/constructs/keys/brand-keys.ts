@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { keyAlias, PLATFORM_KEY_NAME, platformKeyAlias } from '../../config/naming';
 
 /**
  * The encryption-context pair every envelope operation with a customer key
@@ -79,7 +80,7 @@ export class BrandKeys extends Construct {
     const seen = new Set<string>();
     for (const customer of props.customers) {
       if (seen.has(customer)) throw new Error(`BrandKeys: 'customers' lists '${customer}' more than once`);
-      if (customer === 'platform') throw new Error(`BrandKeys: 'customers' cannot contain 'platform': its alias is the platform key's`);
+      if (customer === PLATFORM_KEY_NAME) throw new Error(`BrandKeys: 'customers' cannot contain '${PLATFORM_KEY_NAME}': its alias is the platform key's`);
       seen.add(customer);
     }
 
@@ -92,7 +93,7 @@ export class BrandKeys extends Construct {
     };
     this.platformKey = new kms.Key(this, 'PlatformKey', {
       ...common,
-      alias: `alias/brandstack/${props.brandId}/platform`,
+      alias: platformKeyAlias(props.brandId),
       description: `brandstack ${props.brandId}: infrastructure state (secrets, volumes, logs, backups)`,
     });
     // CloudWatch Logs encrypts log groups with a CMK only if the key policy lets the
@@ -129,7 +130,7 @@ export class BrandKeys extends Construct {
         new kms.Key(this, `Customer-${customer}`, {
           ...common,
           policy,
-          alias: `alias/brandstack/${props.brandId}/${customer}`,
+          alias: keyAlias(props.brandId, customer),
           description: `brandstack ${props.brandId}: data of customer ${customer}`,
         }),
       );
@@ -146,9 +147,7 @@ export class BrandKeys extends Construct {
    * `key.grant*()` on it has no effect; use {@link grantCustomerEnvelopeEncryption}.
    */
   customerKey(customer: string): kms.IKey {
-    const key = this.customerKeys.get(customer);
-    if (!key) throw new Error(`BrandKeys: no key for customer '${customer}'; customers: ${this.customers.join(', ')}`);
-    return key;
+    return this.keyOf(customer);
   }
 
   /**
@@ -157,26 +156,44 @@ export class BrandKeys extends Construct {
    * only with the encryption context `{ "brandstack:customer": "<id>" }` of
    * that key's customer; DescribeKey to resolve aliases. Granted in each key's
    * policy, since the keys do not delegate use to IAM.
+   *
+   * @returns one grant combining the key-policy statements of every key
    */
-  grantCustomerEnvelopeEncryption(grantee: iam.IGrantable, customers: readonly string[] = this.customers): void {
-    for (const customer of customers) {
-      const key = this.customerKey(customer) as kms.Key;
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [grantee.grantPrincipal],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: { StringEquals: { [`kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`]: customer } },
+  grantCustomerEnvelopeEncryption(grantee: iam.IGrantable, customers: readonly string[] = this.customers): iam.Grant {
+    if (customers.length === 0) throw new Error(`BrandKeys: grantCustomerEnvelopeEncryption needs at least one customer; customers: ${this.customers.join(', ')}`);
+    const grants = customers.flatMap((customer) => {
+      const key = this.keyOf(customer);
+      const envelope = ['kms:GenerateDataKey', 'kms:Decrypt'];
+      const describe = ['kms:DescribeKey'];
+      return [
+        iam.Grant.addStatementToResourcePolicy({
+          grantee,
+          actions: envelope,
+          resourceArns: [key.keyArn],
+          resource: key,
+          statement: new iam.PolicyStatement({
+            principals: [grantee.grantPrincipal],
+            actions: envelope,
+            resources: ['*'],
+            conditions: { StringEquals: { [`kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`]: customer } },
+          }),
         }),
-      );
-      // DescribeKey carries no encryption context, so it cannot share the condition above.
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [grantee.grantPrincipal],
-          actions: ['kms:DescribeKey'],
-          resources: ['*'],
+        // DescribeKey carries no encryption context, so it cannot share the condition above.
+        iam.Grant.addStatementToResourcePolicy({
+          grantee,
+          actions: describe,
+          resourceArns: [key.keyArn],
+          resource: key,
+          statement: new iam.PolicyStatement({ principals: [grantee.grantPrincipal], actions: describe, resources: ['*'] }),
         }),
-      );
-    }
+      ];
+    });
+    return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  private keyOf(customer: string): kms.Key {
+    const key = this.customerKeys.get(customer);
+    if (!key) throw new Error(`BrandKeys: no key for customer '${customer}'; customers: ${this.customers.join(', ')}`);
+    return key;
   }
 }

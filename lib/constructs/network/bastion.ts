@@ -6,9 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { parseCidr } from '../../config/cidr';
-import { AuthFailureAlarm } from './auth-failure-alarm';
+import { AuthFailureAlarm } from '../logging/auth-failure-alarm';
+import { EncryptedLogGroup } from '../logging/encrypted-log-group';
 import type { ManagementHost } from './peered-data-vpc';
-import { requireRetention } from './retention';
+import { requireRetention } from '../logging/retention';
+import { PORTS } from '../../config/ports';
 
 export interface BastionProps {
   /** The application VPC; the bastion runs in one of its public subnets. */
@@ -93,7 +95,7 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
     this.subnet = subnets[0];
 
     const logGroup = (groupId: string) =>
-      new logs.LogGroup(this, groupId, {
+      new EncryptedLogGroup(this, groupId, {
         encryptionKey: props.encryptionKey,
         retention: props.logRetention,
         removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -106,11 +108,11 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
       description: 'Bastion: SSH from the VPN only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.sshSourceCidr), ec2.Port.tcp(22), 'SSH from the company VPN');
+    this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.sshSourceCidr), ec2.Port.tcp(PORTS.ssh), 'SSH from the company VPN');
     // Session Manager, CloudWatch Logs and the Amazon Linux repositories are
     // public HTTPS endpoints (no interface endpoints in this VPC). DNS, NTP and
     // instance metadata go to link-local addresses security groups do not filter.
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (SSM, CloudWatch Logs) and package repositories');
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(PORTS.https), 'HTTPS to AWS APIs (SSM, CloudWatch Logs) and package repositories');
     this.connections = this.securityGroup.connections;
     this.securityGroupId = this.securityGroup.securityGroupId;
 

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { overlaps, parseCidr, type Ipv4Cidr } from '../../config/cidr';
 import { PeeredDataVpc, type ManagementHost } from './peered-data-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
+import { PORTS } from '../../config/ports';
 
 export interface BrandVpcsProps {
   /** The three availability zones from the region catalog. Given explicitly so synth never looks them up. */
@@ -34,8 +35,15 @@ export interface BrandVpcsProps {
   readonly flowLogRemovalPolicy?: RemovalPolicy;
 }
 
-/** RabbitMQ management console (Amazon MQ serves it on HTTPS 443). */
-const RABBIT_CONSOLE_PORT = 443;
+/** The subnet groups of the application VPC, by role. */
+export const APP_SUBNET_GROUPS = {
+  /** EKS nodes and pods: private, egress through one NAT gateway per zone. */
+  workload: 'Workload',
+  /** Ingress load balancers, the bastion and the NAT gateways. */
+  public: 'Public',
+  /** Aurora: isolated, no route out of the VPC except the peerings' return paths. */
+  database: 'Database',
+} as const;
 
 /**
  * The three VPCs of a brand: application, MongoDB and RabbitMQ. The data VPCs
@@ -86,17 +94,17 @@ export class BrandVpcs extends Construct {
       natGateways: 3,
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
-        { name: 'Workload', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: app.prefix + 2 },
+        { name: APP_SUBNET_GROUPS.workload, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: app.prefix + 2 },
         // Ingress load balancers and the bastion; nothing gets a public address unless it asks.
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: app.prefix + 6, mapPublicIpOnLaunch: false },
-        { name: 'Database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: app.prefix + 6 },
+        { name: APP_SUBNET_GROUPS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: app.prefix + 6, mapPublicIpOnLaunch: false },
+        { name: APP_SUBNET_GROUPS.database, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: app.prefix + 6 },
       ],
     });
 
     const dataVpc = (dataId: string, cidr: string, servicePort: number, serviceName: string) =>
       new PeeredDataVpc(this, dataId, { zones: props.zones, cidr, appVpc: this.appVpc, clientSubnets: this.workloadSubnets.subnets, servicePort, serviceName });
-    this.mongo = dataVpc('Mongo', props.mongoCidr, 27017, 'MongoDB (TLS)');
-    this.rabbit = dataVpc('Rabbit', props.rabbitCidr, 5671, 'RabbitMQ (AMQPS)');
+    this.mongo = dataVpc('Mongo', props.mongoCidr, PORTS.mongo, 'MongoDB (TLS)');
+    this.rabbit = dataVpc('Rabbit', props.rabbitCidr, PORTS.amqps, 'RabbitMQ (AMQPS)');
 
     // Aurora only answers; it never opens connections, so no egress rule.
     this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
@@ -105,7 +113,7 @@ export class BrandVpcs extends Construct {
       allowAllOutbound: false,
     });
     for (const subnet of this.workloadSubnets.subnets) {
-      this.databaseSecurityGroup.addIngressRule(ec2.Peer.ipv4(subnet.ipv4CidrBlock), ec2.Port.tcp(5432), `PostgreSQL (TLS) from ${subnet.node.id} (${subnet.availabilityZone})`);
+      this.databaseSecurityGroup.addIngressRule(ec2.Peer.ipv4(subnet.ipv4CidrBlock), ec2.Port.tcp(PORTS.postgres), `PostgreSQL (TLS) from ${subnet.node.id} (${subnet.availabilityZone})`);
     }
 
     const flowLogKey = props.flowLogKey ?? this.defaultFlowLogKey();
@@ -148,7 +156,17 @@ export class BrandVpcs extends Construct {
 
   /** The subnets that run workloads (EKS nodes); the only ones routed to the data VPCs. */
   get workloadSubnets(): ec2.SelectedSubnets {
-    return this.appVpc.selectSubnets({ subnetGroupName: 'Workload' });
+    return this.appVpc.selectSubnets({ subnetGroupName: APP_SUBNET_GROUPS.workload });
+  }
+
+  /** The isolated subnets of Aurora PostgreSQL, one per zone. */
+  get databaseSubnets(): ec2.SelectedSubnets {
+    return this.appVpc.selectSubnets({ subnetGroupName: APP_SUBNET_GROUPS.database });
+  }
+
+  /** The CIDR blocks of {@link databaseSubnets}: where workloads may reach PostgreSQL. */
+  get databaseSubnetCidrs(): string[] {
+    return this.databaseSubnets.subnets.map((subnet) => subnet.ipv4CidrBlock);
   }
 
   /** A key CloudWatch Logs of this account and region may use for its log groups. */
@@ -169,7 +187,7 @@ export class BrandVpcs extends Construct {
 
   /** Lets one host (the bastion) reach the RabbitMQ management console, and nothing else in the RabbitMQ VPC. */
   allowRabbitConsoleFrom(host: ManagementHost): void {
-    this.rabbit.allowManagementFrom(host, RABBIT_CONSOLE_PORT, 'RabbitMQ management console (HTTPS)');
+    this.rabbit.allowManagementFrom(host, PORTS.https, 'RabbitMQ management console (HTTPS)');
   }
 }
 

@@ -4,7 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { requireRetention } from './retention';
+import { EncryptedLogGroup } from '../logging/encrypted-log-group';
+import { requireRetention } from '../logging/retention';
 
 export interface VpcFlowLogProps {
   /** The VPC whose traffic is recorded. */
@@ -41,7 +42,7 @@ export class VpcFlowLog extends Construct {
   constructor(scope: Construct, id: string, props: VpcFlowLogProps) {
     super(scope, id);
     requireRetention('VpcFlowLog', 'retention', props.retention);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = new EncryptedLogGroup(this, 'LogGroup', {
       encryptionKey: props.encryptionKey,
       retention: props.retention,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

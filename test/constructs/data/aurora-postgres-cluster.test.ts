@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AuroraPostgresCluster, type AuroraPostgresClusterProps } from '../../../lib/constructs/data/aurora-postgres-cluster';
 import { ZONES, dataFixture, keyRef } from './fixture';
 
@@ -12,7 +13,7 @@ function build(props: Partial<AuroraPostgresClusterProps> = {}) {
     clusterIdentifier: 'brandstack-acme-high',
     encryptionKey: f.key,
     backupRetention: Duration.days(35),
-    logRetentionDays: 365,
+    logRetention: RetentionDays.ONE_YEAR,
     rotationSubnets: { subnetGroupName: 'Workload' },
     ...props,
   });
@@ -97,7 +98,8 @@ describe('AuroraPostgresCluster', () => {
     expect(() => build({ readers: -1 })).toThrow("'readers' must be an integer from 0 to 15");
     expect(() => build({ serverlessCapacity: { min: 4, max: 2 } })).toThrow("'serverlessCapacity' must satisfy");
     expect(() => build({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE) })).toThrow("'instanceType' applies to provisioned capacity only");
-    expect(() => build({ logRetentionDays: 42 })).toThrow("'retentionDays' 42 is not a CloudWatch Logs retention period");
+    expect(() => build({ logRetention: 42 as RetentionDays })).toThrow("AuroraPostgresCluster: 'logRetention' must be one of the CloudWatch Logs retention periods in days (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653); got 42");
+    expect(() => build({ logRetention: RetentionDays.INFINITE })).toThrow("AuroraPostgresCluster: 'logRetention' must be one of the CloudWatch Logs retention periods");
     // The rotation function is named after the cluster and Lambda allows 64 characters.
     expect(() => build({ clusterIdentifier: `a${'b'.repeat(55)}` })).toThrow("CredentialRotation: 'functionName'");
   });

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DocumentDbCluster, type DocumentDbClusterProps } from '../../../lib/constructs/data/document-db-cluster';
 import { ZONES, dataFixture, keyRef } from './fixture';
 
@@ -11,7 +12,7 @@ function build(props: Partial<DocumentDbClusterProps> = {}) {
     clusterIdentifier: 'brandstack-acme-high-mongo',
     encryptionKey: f.key,
     backupRetention: Duration.days(35),
-    logRetentionDays: 365,
+    logRetention: RetentionDays.ONE_YEAR,
     rotation: { vpc: f.appVpc, vpcSubnets: { subnetGroupName: 'Workload' } },
     ...props,
   });
@@ -85,5 +86,6 @@ describe('DocumentDbCluster', () => {
     expect(() => build({ instances: 0 })).toThrow("'instances' must be an integer from 1 to 16");
     expect(() => build({ instances: 4 })).toThrow("'instances' (4) exceeds the zones");
     expect(() => build({ backupRetention: Duration.days(0) })).toThrow("'backupRetention' must be 1 to 35 days");
+    expect(() => build({ logRetention: 42 as RetentionDays })).toThrow("DocumentDbCluster: 'logRetention' must be one of the CloudWatch Logs retention periods in days (1, 3, 5,");
   });
 });

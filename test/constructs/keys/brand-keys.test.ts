@@ -79,3 +79,32 @@ describe('BrandKeys', () => {
     expect(() => build({ customers: ['platform'] })).toThrow("'customers' cannot contain 'platform'");
   });
 });
+
+describe('BrandKeys.grantCustomerEnvelopeEncryption returns an iam.Grant', () => {
+  test('the grant holds the key-policy statements of every customer key, and nothing on the principal', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-central-1' } });
+    const keys = new BrandKeys(stack, 'Keys', { brandId: 'acme', customers: ['acme-retail', 'globex'], deletionWindow: Duration.days(30) });
+    const role = new iam.Role(stack, 'Runtime', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    const grant = keys.grantCustomerEnvelopeEncryption(role);
+    expect(grant).toBeInstanceOf(iam.Grant);
+    expect(grant.success).toBe(true);
+    // Two statements per key: envelope use under the customer's context, and DescribeKey.
+    expect(grant.resourceStatements.map((s) => s.actions.join(','))).toEqual([
+      'kms:GenerateDataKey,kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:GenerateDataKey,kms:Decrypt',
+      'kms:DescribeKey',
+    ]);
+    expect(grant.principalStatements).toEqual([]);
+    // The keys do not delegate use to IAM, so nothing is attached to the role.
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('a grant for a customer without a key, or for no customer, is refused and names the customers', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-central-1' } });
+    const keys = new BrandKeys(stack, 'Keys', { brandId: 'acme', customers: ['acme-retail'], deletionWindow: Duration.days(30) });
+    const role = new iam.Role(stack, 'Runtime', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    expect(() => keys.grantCustomerEnvelopeEncryption(role, ['globex'])).toThrow("BrandKeys: no key for customer 'globex'; customers: acme-retail");
+    expect(() => keys.grantCustomerEnvelopeEncryption(role, [])).toThrow('BrandKeys: grantCustomerEnvelopeEncryption needs at least one customer; customers: acme-retail');
+  });
+});

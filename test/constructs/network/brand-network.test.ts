@@ -7,7 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { STAGE_PROFILES } from '../../../lib/config/stages';
 import { findRegion } from '../../../lib/config/regions';
 import { BrandRegistry } from '../../../lib/config/registry';
-import { AUTH_FAILURE_TERMS } from '../../../lib/constructs/network/auth-failure-alarm';
+import { AUTH_FAILURE_TERMS } from '../../../lib/constructs/logging/auth-failure-alarm';
 import { parseRule, type IngressRule } from '../../../lib/posture/sections/network';
 import { EXAMPLE_TARGETS, synthTarget } from '../../helpers/synth';
 
@@ -81,7 +81,7 @@ describe.each(EXAMPLE_TARGETS)('brand network $brand/$stage', (target) => {
   });
 
   test('every VPC has a flow log of all traffic to a log group encrypted with the platform key, kept as long as the stage says', () => {
-    const days = STAGE_PROFILES[target.stage].logRetentionDays;
+    const days = STAGE_PROFILES[target.stage].logRetention;
     for (const v of network().vpcs) {
       expect(v.flowLogs).toEqual([expect.stringMatching(new RegExp(`^ALL to log group \\S+ \\(encrypted with alias/brandstack/${brand.id}/platform, ${days} days\\)$`))]);
     }

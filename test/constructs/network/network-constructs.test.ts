@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AuthFailureAlarm } from '../../../lib/constructs/network/auth-failure-alarm';
+import { AuthFailureAlarm } from '../../../lib/constructs/logging/auth-failure-alarm';
 import { Bastion, type BastionProps } from '../../../lib/constructs/network/bastion';
 import { BrandVpcs, type BrandVpcsProps } from '../../../lib/constructs/network/brand-vpcs';
 import { PeeredDataVpc } from '../../../lib/constructs/network/peered-data-vpc';
@@ -50,6 +50,17 @@ describe('BrandVpcs', () => {
     expect(() => vpcs({ appCidr: '10.10.0.0/21' })).toThrow("BrandVpcs: 'appCidr' '10.10.0.0/21' must be /16 to /20");
     expect(() => vpcs({ mongoCidr: '10.11.0.0/25' })).toThrow("BrandVpcs: 'mongoCidr' '10.11.0.0/25' must be /16 to /24");
     expect(() => vpcs({ rabbitCidr: '10.12.0.1/20' })).toThrow("BrandVpcs: 'rabbitCidr' '10.12.0.1/20' has host bits set");
+  });
+
+  test('exposes the isolated database subnets, one per zone, apart from the workload subnets', () => {
+    const network = vpcs();
+    const isolated = network.appVpc.isolatedSubnets;
+    expect(network.databaseSubnets.subnets).toEqual(isolated);
+    expect(network.databaseSubnets.availabilityZones).toEqual(ZONES);
+    expect(network.databaseSubnetCidrs).toEqual(isolated.map((subnet) => subnet.ipv4CidrBlock));
+    expect(network.databaseSubnetCidrs).toHaveLength(3);
+    const workload = new Set(network.workloadSubnets.subnets.map((subnet) => subnet.ipv4CidrBlock));
+    expect(network.databaseSubnetCidrs.filter((cidr) => workload.has(cidr))).toEqual([]);
   });
 
   test('the smallest allowed VPCs (/20 application, /24 data) still fit every subnet in three zones', () => {

@@ -1,7 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { EncryptedLogGroup } from './encrypted-log-group';
 
 export interface ServiceLogGroupProps {
   /**
@@ -13,8 +14,8 @@ export interface ServiceLogGroupProps {
   readonly logGroupName: string;
   /** Encrypts the log events; its policy must admit `logs.<region>.amazonaws.com`. */
   readonly encryptionKey: kms.IKey;
-  /** Days events are kept; one of CloudWatch Logs' allowed values. */
-  readonly retentionDays: number;
+  /** How long events are kept; one of CloudWatch Logs' retention periods, never infinite. */
+  readonly retention: logs.RetentionDays;
   /**
    * @default RemovalPolicy.RETAIN
    */
@@ -27,14 +28,6 @@ export class ServiceLogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceLogGroupProps) {
     super(scope, id);
-    if (!(Object.values(logs.RetentionDays) as unknown[]).includes(props.retentionDays) || props.retentionDays === logs.RetentionDays.INFINITE) {
-      throw new Error(`ServiceLogGroup: 'retentionDays' ${props.retentionDays} is not a CloudWatch Logs retention period`);
-    }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: props.logGroupName,
-      encryptionKey: props.encryptionKey,
-      retention: props.retentionDays as logs.RetentionDays,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.logGroup = new EncryptedLogGroup(this, 'LogGroup', props);
   }
 }

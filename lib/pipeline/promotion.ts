@@ -7,10 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BrandConfigError } from './errors';
-import { findRegion } from './regions';
-import { resolveTarget, type BrandRegistry, type BrandTarget } from './registry';
-import { STAGE_NAMES, isStageName } from './stages';
+import { BrandConfigError } from '../config/errors';
+import { findRegion } from '../config/regions';
+import { resolveTarget, type BrandRegistry, type BrandTarget } from '../config/registry';
+import { STAGE_NAMES, isStageName } from '../config/stages';
 
 /** The promotion order. A release reaches a stage only through the one before it. */
 export const PROMOTION_STAGES = ['test', 'staging', 'preprod', 'prod'] as const;

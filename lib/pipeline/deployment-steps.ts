@@ -7,7 +7,7 @@ import { DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
-import type { Deployment } from '../config/promotion';
+import type { Deployment } from './promotion';
 
 /** Installs only the runtime dependencies: the CLI runs on tsx, which is one of them. */
 const INSTALL = 'npm ci --omit=dev --no-audit --no-fund';

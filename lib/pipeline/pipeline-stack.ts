@@ -3,8 +3,8 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import { PipelineType } from 'aws-cdk-lib/aws-codepipeline';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import type { Promotion } from '../config/promotion';
-import { postureVerificationStep, smokeTestStep } from '../verify/deployment-checks';
+import type { Promotion } from './promotion';
+import { postureVerificationStep, smokeTestStep } from './deployment-steps';
 import { BrandStage } from './brand-stage';
 
 export interface PipelineStackProps extends StackProps {

@@ -5,7 +5,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { main } from '../../lib/verify/cli';
+import { main } from '../../../lib/pipeline/checks/cli';
 
 interface Behaviour {
   issuerSuffix?: string;

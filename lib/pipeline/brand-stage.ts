@@ -1,8 +1,8 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { BrandTarget } from '../config/registry';
-import { acknowledgeFindings, addCompliancePacks } from '../nag/compliance';
-import { BrandStack } from './brand-stack';
+import { acknowledgeBrandStackFindings, addCompliancePacks } from '../nag/compliance';
+import { BrandStack } from '../stacks/brand-stack';
 
 export interface BrandStageProps extends StageProps {
   /** The brand, region and BrandStack stage this pipeline Stage deploys. */
@@ -22,7 +22,7 @@ export class BrandStage extends Stage {
   constructor(scope: Construct, id: string, props: BrandStageProps) {
     super(scope, id, { ...props, env: { account: props.account, region: props.target.region.code } });
     this.brandStack = new BrandStack(this, 'BrandStack', { target: props.target, env: { account: props.account } });
-    acknowledgeFindings(this.brandStack);
+    acknowledgeBrandStackFindings(this.brandStack);
     addCompliancePacks(this);
   }
 }

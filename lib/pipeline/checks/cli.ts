@@ -7,9 +7,9 @@
  * Exit codes: 0 every expectation held; 1 at least one VIOLATED; 2 bad input,
  * or nothing could be checked (no credentials, no network), said in one sentence.
  */
-import { BrandConfigError } from '../config/errors';
-import { BrandRegistry, resolveTarget } from '../config/registry';
-import { STAGE_NAMES } from '../config/stages';
+import { BrandConfigError } from '../../config/errors';
+import { BrandRegistry, resolveTarget } from '../../config/registry';
+import { STAGE_NAMES } from '../../config/stages';
 import { formatReport, VerificationUnavailable, type Expectation } from './expectation';
 import { postureClients, verifyDeployedPosture, type DeployedPostureClients } from './deployed-posture';
 import { runSmokeTest } from './smoke';

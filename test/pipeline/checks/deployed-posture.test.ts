@@ -7,10 +7,10 @@ import { DBClusterNotFoundFault, DescribeDBClustersCommand, RDSClient, type DBCl
 import { mockClient } from 'aws-sdk-client-mock';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { main } from '../../lib/verify/cli';
-import { auroraClusterIdentifier, keyAlias } from '../../lib/verify/deployed-posture';
-import { synthTarget } from '../helpers/synth';
-import { BrandRegistry, resolveTarget } from '../../lib/config/registry';
+import { main } from '../../../lib/pipeline/checks/cli';
+import { auroraClusterIdentifier, keyAlias } from '../../../lib/config/naming';
+import { synthTarget } from '../../helpers/synth';
+import { BrandRegistry, resolveTarget } from '../../../lib/config/registry';
 
 const kms = mockClient(KMSClient);
 const rds = mockClient(RDSClient);
@@ -157,7 +157,7 @@ test('verify expects what BrandStack deploys: the cluster identifier, and the pl
 });
 
 describe('the installed bin, run for real without AWS', () => {
-  const ROOT = path.join(__dirname, '..', '..');
+  const ROOT = path.join(__dirname, '..', '..', '..');
   const bare = {
     PATH: process.env.PATH ?? '',
     HOME: '/nonexistent-home',

@@ -4,21 +4,10 @@
  */
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, type DBCluster } from '@aws-sdk/client-rds';
-import type { BrandTarget } from '../config/registry';
+import { auroraClusterIdentifier, keyAlias, platformKeyAlias } from '../../config/naming';
+import type { BrandTarget } from '../../config/registry';
 import { callAws } from './aws-failure';
 import { expectation, type Expectation } from './expectation';
-
-/**
- * The Aurora cluster's identifier, as BrandStack sets it (lib/stacks/brand-stack.ts,
- * `brandstack-<brand>-<stage>`); test/verify pins the two together.
- */
-export function auroraClusterIdentifier(target: BrandTarget): string {
-  return `brandstack-${target.brand.id}-${target.stage.name}`;
-}
-
-export function keyAlias(brandId: string, name: string): string {
-  return `alias/brandstack/${brandId}/${name}`;
-}
 
 export interface DeployedPostureClients {
   readonly kms: KMSClient;
@@ -38,7 +27,7 @@ export async function verifyDeployedPosture(target: BrandTarget, clients: Deploy
   const region = target.region.code;
   const results: Expectation[] = [];
 
-  const platformAlias = keyAlias(target.brand.id, 'platform');
+  const platformAlias = platformKeyAlias(target.brand.id);
   const platformKey = await checkKey(clients.kms, region, platformAlias, results);
   for (const customer of target.brand.customers) await checkKey(clients.kms, region, keyAlias(target.brand.id, customer), results);
 

@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import { BrandConfigError } from './errors';
+import { BrandConfigError } from '../config/errors';
 
 export const PIPELINE_CONTEXT = 'pipeline';
 const SWITCH_VALUES = ['auto', 'true', 'false'];
