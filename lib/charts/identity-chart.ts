@@ -1,13 +1,21 @@
 /**
- * The identity platform's namespace: its services, the namespace-wide network
- * policies (default deny plus the few flows the services need), strict mesh
- * mTLS, and the public route with per-client-IP limits.
+ * The identity platform's namespace, composed of one construct per concern:
+ * the namespace-wide network policies (NamespaceNetworkPolicies: default deny
+ * plus the few flows the services need), the runtime Secret (RuntimeSecret),
+ * strict mesh mTLS (StrictMtls), the services (IdentityService) and the public
+ * routes with per-client-IP limits (IngressRoutes). Each construct keeps its
+ * own security and availability defaults; the chart only wires them.
  */
-import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { Chart, type ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { AMBIENT_PROBE_SOURCE, HBONE_PORT, IdentityService, RUNTIME_PORT, type IdentityServiceProps } from './identity-service';
-import { RuntimeSecret, type RuntimeSecretSources } from './runtime-secret';
+import { PORTS } from '../config/ports';
+import type { DataStoreNetworks, RuntimeSecretSources } from './contract';
+import { IdentityService, type IdentityServiceProps } from './identity-service';
+import { IngressRoutes, type IngressLimits, type PublicRoute } from './ingress-routes';
+import { StrictMtls } from './mesh';
+import { NamespaceNetworkPolicies } from './network-policies';
+import { ROTATING_RUNTIME_SECRETS, RUNTIME_SECRETS, RuntimeSecret } from './runtime-secret';
 
 /** What differs between identity services; everything else is a default of IdentityService. */
 export interface IdentityServiceSpec {
@@ -27,32 +35,6 @@ export const IDENTITY_SERVICES: readonly IdentityServiceSpec[] = [
   // metadata under /.well-known/. /admin, /metrics and /healthz stay inside the cluster.
   { name: 'token-service', publicPaths: ['/t/', '/.well-known/'] },
 ];
-
-/** The data stores the services reach, by CIDR: network policies cannot name AWS resources. */
-export interface DataStoreNetworks {
-  /** Subnets of the Aurora PostgreSQL cluster (app VPC database subnets). */
-  readonly postgresCidrs: readonly string[];
-  /** The MongoDB VPC. */
-  readonly mongoCidr: string;
-  /** The RabbitMQ VPC. */
-  readonly rabbitCidr: string;
-}
-
-/** The ingress controller and the limits it applies to each client IP. */
-export interface IngressLimits {
-  /** Namespace of the ingress controller. */
-  readonly controllerNamespace: string;
-  /** Labels of the controller pods. */
-  readonly controllerPodLabels: Record<string, string>;
-  /** IngressClass of the controller. */
-  readonly ingressClassName: string;
-  /** Sustained requests per second per client IP. @default 20 */
-  readonly requestsPerSecond?: number;
-  /** Requests a client IP may burst above the sustained rate. @default 40 */
-  readonly burst?: number;
-  /** Concurrent in-flight requests per client IP (NGINX's `limit_conn` counts the same thing). @default 20 */
-  readonly concurrentRequests?: number;
-}
 
 export interface IdentityChartProps extends ChartProps {
   /** Namespace of the identity platform. @default 'identity' */
@@ -90,37 +72,12 @@ export interface IdentityChartProps extends ChartProps {
   readonly serviceDefaults?: Partial<Pick<IdentityServiceProps, 'cpuRequestMillis' | 'cpuLimitMillis' | 'memoryMebibytes' | 'targetCpuUtilization'>>;
 }
 
-/** Runtime settings that are secrets: read from the Kubernetes Secret by reference. */
-export const RUNTIME_SECRETS = ['DATABASE_URL', 'ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER'] as const;
-/**
- * The runtime secrets that change while pods run: Secrets Manager rotates the database master
- * password (single-user rotation). Each is mounted as a file and the runtime is given `<NAME>_FILE`
- * (runtime/src/config/production-config.ts), whose password it re-reads for each new connection;
- * an environment variable would keep the old password until the pod restarts. The others are
- * never rotated (runtime-secrets.ts) and stay environment variables.
- */
-export const ROTATING_RUNTIME_SECRETS: readonly (typeof RUNTIME_SECRETS)[number][] = ['DATABASE_URL'];
-
-const DNS_PORT = 53;
-export const DATA_PORTS = { postgres: 5432, mongo: 27017, rabbitAmqps: 5671 } as const;
-/** EKS Pod Identity agent: pods fetch their role's credentials from it. */
-const POD_IDENTITY_AGENT = '169.254.170.23/32';
-
 export class IdentityChart extends Chart {
   readonly namespaceName: string;
   readonly services: IdentityService[] = [];
 
   constructor(scope: Construct, id: string, props: IdentityChartProps) {
     super(scope, id, { ...props, disableResourceNameHashes: true });
-    const limits = {
-      requestsPerSecond: props.ingress.requestsPerSecond ?? 20,
-      burst: props.ingress.burst ?? 40,
-      concurrentRequests: props.ingress.concurrentRequests ?? 20,
-    };
-    for (const [field, value] of Object.entries(limits)) {
-      if (!Number.isInteger(value) || value < 1) throw new Error(`IdentityChart: 'ingress.${field}' must be a positive integer (got ${value})`);
-    }
-    if (props.dataStores.postgresCidrs.length === 0) throw new Error(`IdentityChart: 'dataStores.postgresCidrs' must list at least one CIDR`);
     const ns = (this.namespaceName = props.namespace ?? 'identity');
     const services = props.services ?? IDENTITY_SERVICES;
     const names = new Set<string>();
@@ -141,76 +98,17 @@ export class IdentityChart extends Chart {
         },
       },
     });
-
-    const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) =>
-      new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: ns }, spec });
-    const tcp = (port: number) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) });
-    const cidrs = (blocks: readonly string[]) => blocks.map((cidr) => ({ ipBlock: { cidr } }));
-
-    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    // EKS Auto Mode answers DNS on each node rather than from CoreDNS pods, so there is no pod to select; the port is.
-    policy('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{ ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(DNS_PORT) }, tcp(DNS_PORT)] }],
-    });
-    policy('allow-data-stores', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        { to: cidrs(props.dataStores.postgresCidrs), ports: [tcp(DATA_PORTS.postgres)] },
-        { to: cidrs([props.dataStores.mongoCidr]), ports: [tcp(DATA_PORTS.mongo)] },
-        { to: cidrs([props.dataStores.rabbitCidr]), ports: [tcp(DATA_PORTS.rabbitAmqps)] },
-      ],
-    });
-    // KMS (customer keys) over HTTPS, and the Pod Identity agent for the credentials to call it.
-    policy('allow-aws-apis', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        { to: cidrs([POD_IDENTITY_AGENT]), ports: [tcp(80)] },
-        { to: cidrs(['0.0.0.0/0']), ports: [tcp(443)] },
-      ],
-    });
-    // Service-to-service traffic inside the namespace travels over HBONE (mTLS); kubelet probes arrive SNATed by ambient.
-    policy('allow-mesh', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }], ports: [tcp(HBONE_PORT)] }, { from: cidrs([AMBIENT_PROBE_SOURCE]), ports: [tcp(RUNTIME_PORT)] }],
-      egress: [{ to: [{ podSelector: {} }], ports: [tcp(HBONE_PORT)] }],
-    });
+    new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: ns, dataStores: props.dataStores });
 
     const runtimeSecretName = props.runtimeSecretName ?? 'identity-runtime';
     const runtimeSecret = new RuntimeSecret(this, 'RuntimeSecret', { namespace: ns, secretName: runtimeSecretName, region: props.region, sources: props.secretSources });
     const missing = RUNTIME_SECRETS.filter((key) => !runtimeSecret.keys.includes(key));
     if (missing.length > 0) throw new Error(`IdentityChart: the runtime Secret does not produce ${missing.join(', ')}`);
 
-    // Plaintext between workloads is refused: ztunnel accepts only mTLS (HBONE) for every pod of the namespace.
-    new ApiObject(this, 'StrictMtls', {
-      apiVersion: 'security.istio.io/v1',
-      kind: 'PeerAuthentication',
-      metadata: { name: 'default', namespace: ns },
-      spec: { mtls: { mode: 'STRICT' } },
-    });
-
-    // Per-client-IP limits. The NLB forwards the client address with proxy protocol v2, so the
-    // remote address Traefik sees (ipStrategy depth 0) is the client's, not a forwarded header it could be lied to with.
-    const sourceCriterion = { ipStrategy: { depth: 0 } };
-    const rateLimit = new ApiObject(this, 'ClientRateLimit', {
-      apiVersion: 'traefik.io/v1alpha1',
-      kind: 'Middleware',
-      metadata: { name: 'client-rate-limit', namespace: ns },
-      spec: { rateLimit: { average: limits.requestsPerSecond, period: '1s', burst: limits.burst, sourceCriterion } },
-    });
-    const inFlight = new ApiObject(this, 'ClientConcurrency', {
-      apiVersion: 'traefik.io/v1alpha1',
-      kind: 'Middleware',
-      metadata: { name: 'client-concurrency', namespace: ns },
-      spec: { inFlightReq: { amount: limits.concurrentRequests, sourceCriterion } },
-    });
+    new StrictMtls(this, 'StrictMtls', { namespace: ns });
 
     const ingressPeer = { namespace: props.ingress.controllerNamespace, podLabels: props.ingress.controllerPodLabels };
-    const publicRoutes: kplus.IngressRule[] = [];
+    const routes: PublicRoute[] = [];
     for (const spec of services) {
       const service = new IdentityService(this, spec.name, {
         name: spec.name,
@@ -225,7 +123,7 @@ export class IdentityChart extends Chart {
         env: {
           NODE_ENV: 'production',
           HOST: '0.0.0.0',
-          PORT: String(RUNTIME_PORT),
+          PORT: String(PORTS.runtime),
           ISSUER_BASE_URL: `https://${props.domain}`,
           SIGNING_KEY_SOURCE: 'database',
           AWS_REGION: props.region,
@@ -236,25 +134,10 @@ export class IdentityChart extends Chart {
         allowFrom: spec.publicPaths.length > 0 ? [ingressPeer] : [],
       });
       this.services.push(service);
-      for (const path of spec.publicPaths) {
-        publicRoutes.push({ host: props.domain, path, pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(service.service, { port: RUNTIME_PORT }) });
-      }
+      if (spec.publicPaths.length > 0) routes.push({ service: service.service, port: PORTS.runtime, paths: spec.publicPaths });
     }
 
-    if (publicRoutes.length > 0) {
-      const middlewares = [rateLimit, inFlight].map((m) => `${ns}-${m.name}@kubernetescrd`).join(',');
-      new kplus.Ingress(this, 'PublicRoutes', {
-        metadata: {
-          name: 'identity-public',
-          namespace: ns,
-          annotations: {
-            'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
-            'traefik.ingress.kubernetes.io/router.middlewares': middlewares,
-          },
-        },
-        className: props.ingress.ingressClassName,
-        rules: publicRoutes,
-      });
-    }
+    // After the services, which the routes point at.
+    new IngressRoutes(this, 'IngressRoutes', { name: 'identity-public', namespace: ns, domain: props.domain, ingress: props.ingress, routes });
   }
 }

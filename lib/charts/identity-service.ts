@@ -7,17 +7,9 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { PORTS } from '../config/ports';
+import { HBONE_PORT } from './mesh';
 
-/** The runtime's HTTP port (runtime/src/server.ts reads PORT, default 8080). */
-export const RUNTIME_PORT = 8080;
-/** Port of Istio ambient's HBONE tunnel: in-mesh traffic reaches a pod on it, not on the app port. */
-export const HBONE_PORT = 15008;
-/**
- * Istio ambient SNATs kubelet probes to this link-local address so ztunnel can
- * tell them apart; a NetworkPolicy that restricts ingress must admit it.
- * https://istio.io/latest/docs/ambient/usage/networkpolicy/
- */
-export const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
 /** The distroless `nonroot` user and group. */
 export const NONROOT_UID = 65532;
 /** Where secret files are mounted: one read-only directory per Kubernetes Secret. */
@@ -167,7 +159,7 @@ export class IdentityService extends Construct {
           args: props.args,
           // Images are immutable (content-hash tags), so a node's cached copy is always the right one.
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-          ports: [{ number: RUNTIME_PORT, name: 'http' }],
+          ports: [{ number: PORTS.runtime, name: 'http' }],
           envVariables: {
             ...Object.fromEntries(Object.entries(props.env ?? {}).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)])),
             ...Object.fromEntries(
@@ -180,9 +172,9 @@ export class IdentityService extends Construct {
           },
           // Readiness gates traffic (zero-downtime rollouts); liveness restarts a wedged process; the
           // startup probe holds liveness off while the process loads keys and connects to its stores.
-          readiness: kplus.Probe.fromHttpGet('/healthz/ready', { port: RUNTIME_PORT, periodSeconds: Duration.seconds(5), failureThreshold: 3, timeoutSeconds: Duration.seconds(2) }),
-          liveness: kplus.Probe.fromHttpGet('/healthz/live', { port: RUNTIME_PORT, periodSeconds: Duration.seconds(10), failureThreshold: 3, timeoutSeconds: Duration.seconds(2) }),
-          startup: kplus.Probe.fromHttpGet('/healthz/live', { port: RUNTIME_PORT, periodSeconds: Duration.seconds(2), failureThreshold: 30, timeoutSeconds: Duration.seconds(2) }),
+          readiness: kplus.Probe.fromHttpGet('/healthz/ready', { port: PORTS.runtime, periodSeconds: Duration.seconds(5), failureThreshold: 3, timeoutSeconds: Duration.seconds(2) }),
+          liveness: kplus.Probe.fromHttpGet('/healthz/live', { port: PORTS.runtime, periodSeconds: Duration.seconds(10), failureThreshold: 3, timeoutSeconds: Duration.seconds(2) }),
+          startup: kplus.Probe.fromHttpGet('/healthz/live', { port: PORTS.runtime, periodSeconds: Duration.seconds(2), failureThreshold: 30, timeoutSeconds: Duration.seconds(2) }),
           resources: {
             cpu: { request: kplus.Cpu.millis(cpuRequest), limit: kplus.Cpu.millis(cpuLimit) },
             memory: { request: Size.mebibytes(memory), limit: Size.mebibytes(memory) },
@@ -227,7 +219,7 @@ export class IdentityService extends Construct {
     this.service = new kplus.Service(this, 'Service', {
       metadata,
       selector: this.deployment,
-      ports: [{ name: 'http', port: RUNTIME_PORT, targetPort: RUNTIME_PORT, protocol: kplus.Protocol.TCP }],
+      ports: [{ name: 'http', port: PORTS.runtime, targetPort: PORTS.runtime, protocol: kplus.Protocol.TCP }],
     });
 
     new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
@@ -250,25 +242,16 @@ export class IdentityService extends Construct {
 
     const peers = props.allowFrom ?? [];
     if (peers.length > 0) {
-      new kplus.k8s.KubeNetworkPolicy(this, 'AllowIngress', {
+      const policy = new kplus.NetworkPolicy(this, 'AllowIngress', {
         metadata: { name: `${props.name}-allow-ingress`, namespace: props.namespace, labels: this.podLabels },
-        spec: {
-          podSelector: { matchLabels: this.podLabels },
-          policyTypes: ['Ingress'],
-          ingress: [
-            {
-              from: peers.map((peer) => ({
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
-                podSelector: peer.podLabels ? { matchLabels: peer.podLabels } : {},
-              })),
-              // Mesh peers arrive on HBONE (mTLS tunnel); the app port stays for the mesh's own redirection.
-              ports: [
-                { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(RUNTIME_PORT) },
-                { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(HBONE_PORT) },
-              ],
-            },
-          ],
-        },
+        selector: kplus.Pods.select(this, 'AllowIngressPods', { labels: this.podLabels }),
+      });
+      // Mesh peers arrive on HBONE (mTLS tunnel); the app port stays for the mesh's own redirection.
+      const ports = [kplus.NetworkPolicyPort.tcp(PORTS.runtime), kplus.NetworkPolicyPort.tcp(HBONE_PORT)];
+      // One rule per peer (kplus's form): the union admits exactly what one rule listing every peer would.
+      peers.forEach((peer, i) => {
+        const namespaces = kplus.Namespaces.select(policy, `PeerNamespace${i}`, { names: [peer.namespace] });
+        policy.addIngressRule(kplus.Pods.select(policy, `Peer${i}`, { labels: peer.podLabels, namespaces }), ports);
       });
     }
   }

@@ -6,33 +6,18 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KEY_MATERIAL, type RuntimeSecretSources } from './contract';
 
-/** Secrets Manager secrets (ARNs or names) the runtime's settings come from. */
-export interface RuntimeSecretSources {
-  /** The database's master credentials: a JSON secret with `username`, `password`, `host` and `port` (RDS's format). */
-  readonly database: string;
-  /** The admin API's bearer token, a plain string. */
-  readonly adminToken: string;
-  /** The key-encryption key, {@link KEY_MATERIAL} characters. */
-  readonly keyEncryptionKey: string;
-  /** The client-secret pepper, {@link KEY_MATERIAL} characters. */
-  readonly clientSecretPepper: string;
-}
-
+/** Runtime settings that are secrets: read from the Kubernetes Secret by reference. */
+export const RUNTIME_SECRETS = ['DATABASE_URL', 'ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER'] as const;
 /**
- * How 32 random bytes are kept in Secrets Manager, whose generator emits characters, not bytes:
- * 43 characters drawn uniformly from the 64-character base64 alphabet (A-Z a-z 0-9 + /) carry
- * 258 random bits; a base64 decoder keeps the first 256 as 32 bytes. The ExternalSecret template
- * appends the padding, so the pods see standard base64 of exactly 32 bytes, which the runtime's
- * `base64Bytes(..., { min: 32, max: 32 })` (runtime/src/config/env.ts) accepts.
+ * The runtime secrets that change while pods run: Secrets Manager rotates the database master
+ * password (single-user rotation). Each is mounted as a file and the runtime is given `<NAME>_FILE`
+ * (runtime/src/config/production-config.ts), whose password it re-reads for each new connection;
+ * an environment variable would keep the old password until the pod restarts. The others are
+ * never rotated (RuntimeSecrets) and stay environment variables.
  */
-export const KEY_MATERIAL = {
-  bytes: 32,
-  characters: 43,
-  padding: '=',
-  /** Secrets Manager's punctuation set without `+` and `/`, the two base64 symbols it contains. */
-  excludeCharacters: '!"#$%&\'()*,-.:;<=>?@[\\]^_`{|}~',
-} as const;
+export const ROTATING_RUNTIME_SECRETS: readonly (typeof RUNTIME_SECRETS)[number][] = ['DATABASE_URL'];
 
 /**
  * The Amazon RDS CA bundle inside the runtime image (runtime/Dockerfile). node-postgres

@@ -6,11 +6,12 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { parseProductionConfig } from '../../runtime/src/config/production-config';
 import { STAGE_PROFILES, type StageName } from '../../lib/config/stages';
-import { IdentityChart, ROTATING_RUNTIME_SECRETS, RUNTIME_SECRETS, type IdentityChartProps } from '../../lib/charts/identity-chart';
+import { KEY_MATERIAL, TRAEFIK_INGRESS } from '../../lib/charts/contract';
+import { IdentityChart, type IdentityChartProps } from '../../lib/charts/identity-chart';
 import { IdentityService, SECRET_FILES_DIR } from '../../lib/charts/identity-service';
-import { DatabaseUrlFile } from '../../runtime/src/store/database-url-file';
+import { DatabaseUrlFile } from '../../runtime/src/store/postgres/database-url-file';
 import { validateManifests } from '../../lib/charts/manifest-validation';
-import { KEY_MATERIAL, RDS_CA_BUNDLE_PATH, RuntimeSecret, type RuntimeSecretProps } from '../../lib/charts/runtime-secret';
+import { RDS_CA_BUNDLE_PATH, ROTATING_RUNTIME_SECRETS, RUNTIME_SECRETS, RuntimeSecret, type RuntimeSecretProps } from '../../lib/charts/runtime-secret';
 
 const base: IdentityChartProps = {
   image: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/runtime:abc',
@@ -19,7 +20,7 @@ const base: IdentityChartProps = {
   minReplicas: 2,
   maxReplicas: 6,
   dataStores: { postgresCidrs: ['10.10.204.0/22', '10.10.208.0/22'], mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' },
-  ingress: { controllerNamespace: 'traefik', controllerPodLabels: { 'app.kubernetes.io/name': 'traefik' }, ingressClassName: 'traefik' },
+  ingress: TRAEFIK_INGRESS,
   secretSources: {
     database: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db-master-AbCdEf',
     adminToken: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-token-AbCdEf',
@@ -167,6 +168,8 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
 
   test('the public route applies per-client-IP request-rate and concurrency limits', () => {
     const ingress = named(objects, 'Ingress', 'identity-public');
+    // The TLS listener the controller exposes behind the NLB (IngressController's Helm values use the same name).
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.entrypoints']).toBe('websecure');
     expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(
       'identity-client-rate-limit@kubernetescrd,identity-client-concurrency@kubernetescrd',
     );

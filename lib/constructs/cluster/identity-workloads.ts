@@ -5,10 +5,10 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
-import { IDENTITY_SERVICES, IdentityChart, type DataStoreNetworks, type IdentityServiceSpec } from '../../charts/identity-chart';
+import { TRAEFIK_INGRESS, type DataStoreNetworks } from '../../charts/contract';
+import { IdentityChart, type IdentityServiceSpec } from '../../charts/identity-chart';
 import type { BrandCluster } from './brand-cluster';
 import type { RuntimeSecrets } from './runtime-secrets';
-import { TRAEFIK_INGRESS } from './ingress-controller';
 
 /** What the workloads need from the brand's keys: envelope encryption with the customer keys, nothing else. */
 export interface CustomerKeyAccess {
@@ -59,7 +59,6 @@ export class IdentityWorkloads extends Construct {
   constructor(scope: Construct, id: string, props: IdentityWorkloadsProps) {
     super(scope, id);
     const cluster = props.cluster.cluster;
-    const services = props.services ?? IDENTITY_SERVICES;
 
     this.image = new ecrAssets.DockerImageAsset(this, 'RuntimeImage', {
       directory: REPOSITORY_ROOT,
@@ -78,7 +77,7 @@ export class IdentityWorkloads extends Construct {
       dataStores: props.dataStores,
       ingress: TRAEFIK_INGRESS,
       secretSources: props.runtimeSecrets.sources,
-      services,
+      services: props.services,
     });
     this.manifest = cluster.addCdk8sChart('IdentityChart', this.chart);
     // The chart uses Istio's, Traefik's and External Secrets' CRDs and needs nodes.
@@ -88,7 +87,7 @@ export class IdentityWorkloads extends Construct {
     // The ExternalSecret's first read must find the permission in place.
     grant.applyBefore(this.manifest);
 
-    for (const service of services) {
+    for (const service of this.chart.services) {
       // Pod Identity: the agent on each node trades the pod's service-account token for this role.
       // SourceArn/SourceAccount stop another cluster from assuming it (confused deputy).
       const role = new iam.Role(this, `Role-${service.name}`, {
@@ -103,7 +102,7 @@ export class IdentityWorkloads extends Construct {
       const association = new eks.CfnPodIdentityAssociation(this, `PodIdentity-${service.name}`, {
         clusterName: cluster.clusterName,
         namespace: this.chart.namespaceName,
-        serviceAccount: service.name,
+        serviceAccount: service.serviceAccount.name,
         roleArn: role.roleArn,
       });
       // Pod Identity injects credentials when a pod starts: the association must exist before the pods do.

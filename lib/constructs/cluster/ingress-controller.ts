@@ -1,6 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { TRAEFIK_INGRESS } from '../../charts/contract';
 
 /**
  * Traefik Proxy's Helm chart, pinned; chart 41.x ships Traefik v3 (the chart
@@ -8,13 +9,6 @@ import { Construct } from 'constructs';
  */
 export const TRAEFIK_CHART_VERSION = '41.6.0';
 const TRAEFIK_REPOSITORY = 'https://traefik.github.io/charts';
-
-/** How workloads and charts refer to the ingress controller. */
-export const TRAEFIK_INGRESS = {
-  controllerNamespace: 'traefik',
-  controllerPodLabels: { 'app.kubernetes.io/name': 'traefik' },
-  ingressClassName: 'traefik',
-} as const;
 
 /**
  * The TLS policy of the load balancer listener: TLS 1.3 and 1.2 with forward-secret AEAD ciphers only.
@@ -102,7 +96,7 @@ export class IngressController extends Construct {
         ports: {
           // Only the TLS listener of the NLB is exposed; TLS ends at the NLB, so Traefik serves HTTP behind it.
           web: { expose: { default: false } },
-          websecure: {
+          [TRAEFIK_INGRESS.entryPoint]: {
             port: 8443,
             exposedPort: 443,
             expose: { default: true },

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { KEY_MATERIAL } from '../../../lib/charts/runtime-secret';
+import { KEY_MATERIAL } from '../../../lib/charts/contract';
 import { validateManifests } from '../../../lib/charts/manifest-validation';
 import { BrandCluster } from '../../../lib/constructs/cluster/brand-cluster';
 import { EncryptedNodePool } from '../../../lib/constructs/cluster/encrypted-node-pool';
