@@ -1,21 +1,21 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AdminCredential } from './admin/admin-credential';
 import { adminApi } from './admin/plugin';
-import { AdminCredential } from './lib/admin-credential';
-import { ClientAuthenticator } from './lib/client-authenticator';
-import { ClientDirectory } from './lib/client-directory';
-import { systemClock } from './lib/clock';
-import type { Clock } from './lib/clock';
-import { IssuerUrls } from './lib/issuer-urls';
-import { KeyRotation } from './lib/key-rotation';
-import type { KeySealer } from './lib/key-sealer';
-import { Provisioning } from './lib/provisioning';
-import { RuntimeMetrics } from './lib/runtime-metrics';
-import type { SecretHasher } from './lib/secret-hasher';
-import { TenantKeyring } from './lib/tenant-keyring';
+import { ClientAuthenticator } from './clients/client-authenticator';
+import { ClientDirectory } from './clients/client-directory';
+import type { SecretHasher } from './clients/secret-hasher';
+import { KeyRotation } from './keys/key-rotation';
+import type { KeySealer } from './keys/key-sealer';
+import { TenantKeyring } from './keys/tenant-keyring';
 import { operationsRoutes } from './operations/plugin';
 import type { IdentityStore } from './store/identity-store';
+import { systemClock } from './support/clock';
+import type { Clock } from './support/clock';
+import { RuntimeMetrics } from './support/runtime-metrics';
+import { IssuerUrls } from './tenants/issuer-urls';
+import { Provisioning } from './tenants/provisioning';
 import { tokenService } from './token-service/plugin';
 
 export interface IdentityRuntimeOptions {

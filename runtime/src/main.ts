@@ -10,12 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { buildIdentityRuntime } from './app';
 import { parseEmbeddedConfig } from './config/embedded-config';
 import { cacheTimings } from './config/runtime-config';
-import { ConfigError } from './lib/errors';
-import { KeySealer } from './lib/key-sealer';
-import { createLogger } from './lib/logger';
-import { SecretHasher } from './lib/secret-hasher';
+import { SecretHasher } from './clients/secret-hasher';
+import { ConfigError } from './errors/operator-errors';
+import { KeySealer } from './keys/key-sealer';
 import { closeOnSignals } from './shutdown';
 import { MemoryStore } from './store/memory-store';
+import { createLogger } from './support/logger';
 
 const DEMO_TENANT = 'demo';
 const DEMO_RESOURCE = 'https://demo.api.brandstack.example';

@@ -6,13 +6,13 @@
 import { buildIdentityRuntime } from './app';
 import { parseProductionConfig } from './config/production-config';
 import { cacheTimings } from './config/runtime-config';
-import { ConfigError } from './lib/errors';
-import { KeySealer } from './lib/key-sealer';
-import { createLogger } from './lib/logger';
-import { SecretHasher } from './lib/secret-hasher';
+import { SecretHasher } from './clients/secret-hasher';
+import { ConfigError } from './errors/operator-errors';
+import { KeySealer } from './keys/key-sealer';
 import { closeOnSignals } from './shutdown';
-import { DatabaseUrlFile } from './store/database-url-file';
-import { PostgresStore } from './store/postgres-store';
+import { DatabaseUrlFile } from './store/postgres/database-url-file';
+import { PostgresStore } from './store/postgres/postgres-store';
+import { createLogger } from './support/logger';
 
 async function start(): Promise<void> {
   const config = parseProductionConfig(process.env);

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import * as jose from 'jose';
 import * as client from 'openid-client';
 import { bundleRuntime } from '../../runtime/build';
-import { rsaThumbprint } from '../../runtime/src/lib/rsa-key';
-import { decodeJwt } from './support/harness';
-import { TEST_PG_URL, uniqueSchema } from './support/postgres';
-import { spawnEntrypoint } from './support/processes';
+import { rsaThumbprint } from '../../runtime/src/keys/rsa-key';
+import { decodeJwt } from './helpers/harness';
+import { TEST_PG_URL, uniqueSchema } from './helpers/postgres';
+import { spawnEntrypoint } from './helpers/processes';
 
 const isJson = (line: string) => line.startsWith('{');
 

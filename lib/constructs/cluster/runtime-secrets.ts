@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { KEY_MATERIAL, type RuntimeSecretSources } from '../../charts/runtime-secret';
-import { MIN_ADMIN_TOKEN_LENGTH } from '../../../runtime/src/lib/admin-credential';
+import { KEY_MATERIAL, type RuntimeSecretSources } from '../../charts/contract';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../../../runtime/src/admin/admin-credential';
 
 export interface RuntimeSecretsProps {
   /** Encrypts the generated secrets; the reader needs kms:Decrypt on it through Secrets Manager. */

@@ -1,12 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminCredential } from '../lib/admin-credential';
-import type { ClientRegistration } from '../lib/client-registration';
-import type { IssuerUrls } from '../lib/issuer-urls';
-import type { KeyRotation } from '../lib/key-rotation';
-import { RuntimeError, TenantNotFound } from '../lib/errors';
-import type { Provisioning } from '../lib/provisioning';
-import { isTenantId } from '../lib/tenant-id';
+import type { ClientRegistration } from '../clients/client-registration';
+import { TenantNotFound } from '../errors/resource-errors';
+import { RuntimeError } from '../errors/runtime-error';
+import type { KeyRotation } from '../keys/key-rotation';
 import type { IdentityStore, StoredSigningKey } from '../store/identity-store';
+import type { IssuerUrls } from '../tenants/issuer-urls';
+import type { Provisioning } from '../tenants/provisioning';
+import { isTenantId } from '../tenants/tenant-id';
+import type { AdminCredential } from './admin-credential';
 import { createClientSchema, createTenantSchema, tenantSchema } from './schemas';
 
 export interface AdminApiContext {
@@ -40,14 +41,15 @@ export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Prom
     return undefined;
   });
 
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof RuntimeError && 'status' in error && typeof error.status === 'number') {
-      return reply.code(error.status).send({ error: error.code, error_description: error.message });
-    }
-    if (error.validation) {
+  // Client errors (status below 500) answer with their code and description; everything else is
+  // logged whole and answered with a generic server_error.
+  app.setErrorHandler((error: FastifyError | RuntimeError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof RuntimeError) {
+      if (error.status < 500) return reply.code(error.status).send({ error: error.code, error_description: error.description });
+    } else if (error.validation) {
       return reply.code(400).send({ error: 'invalid_request', error_description: error.message });
-    }
-    if (typeof error.statusCode === 'number' && error.statusCode < 500) {
+    } else if (typeof error.statusCode === 'number' && error.statusCode < 500) {
+      // Fastify's own client errors (malformed JSON, wrong content type): its message is the description.
       return reply.code(error.statusCode).send({ error: 'invalid_request', error_description: error.message });
     }
     request.log.error({ err: error }, 'admin request failed');

@@ -1,4 +1,4 @@
-import { CLIENT_ID, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../lib/client-registration';
+import { CLIENT_ID, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../clients/client-registration';
 
 const tenantParams = {
   type: 'object',

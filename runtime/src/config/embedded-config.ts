@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { MIN_ADMIN_TOKEN_LENGTH } from '../lib/admin-credential';
-import { CLIENT_ID } from '../lib/client-registration';
-import { ConfigError } from '../lib/errors';
-import { rsaSigningKeyFromPem } from '../lib/rsa-key';
-import type { RsaSigningKey } from '../lib/rsa-key';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/admin-credential';
+import { CLIENT_ID } from '../clients/client-registration';
+import { ConfigError, InvalidSigningKey } from '../errors/operator-errors';
+import { rsaSigningKeyFromPem } from '../keys/rsa-key';
+import type { RsaSigningKey } from '../keys/rsa-key';
 import { integer, issuerBase, optional, secret } from './env';
 import type { Env } from './env';
 import { parseTuning } from './runtime-config';
@@ -54,7 +54,10 @@ function signingKeyFile(path: string | undefined): RsaSigningKey | undefined {
   try {
     return rsaSigningKeyFromPem(pem);
   } catch (error) {
-    const reason = error instanceof TypeError && /signing key/.test(error.message) ? error.message : 'not a PEM private key';
-    throw new ConfigError('SIGNING_KEY_FILE', `SIGNING_KEY_FILE must hold a PEM RSA private key of at least 2048 bits: ${reason} (${path}).`);
+    if (!(error instanceof InvalidSigningKey)) throw error;
+    throw new ConfigError('SIGNING_KEY_FILE', `SIGNING_KEY_FILE must hold a PEM RSA private key of at least 2048 bits: ${error.description} (${path}).`, {
+      detail: error.detail,
+      cause: error,
+    });
   }
 }

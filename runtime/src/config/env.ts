@@ -1,4 +1,4 @@
-import { ConfigError } from '../lib/errors';
+import { ConfigError } from '../errors/operator-errors';
 
 /** process.env, or a plain object in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,7 +1,7 @@
-import { MIN_ADMIN_TOKEN_LENGTH } from '../lib/admin-credential';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../lib/errors';
-import { SCHEMA_NAME } from '../store/postgres-store';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/admin-credential';
+import { ConfigError } from '../errors/operator-errors';
+import { SCHEMA_NAME } from '../store/postgres/postgres-store';
 import { base64Bytes, integer, issuerBase, oneOf, optional, required, secret } from './env';
 import type { Env } from './env';
 import { parseTuning } from './runtime-config';

@@ -1,5 +1,5 @@
-import { LOG_LEVELS } from '../lib/logger';
-import type { LogLevel } from '../lib/logger';
+import { LOG_LEVELS } from '../support/logger';
+import type { LogLevel } from '../support/logger';
 import { integer, oneOf } from './env';
 import type { Env } from './env';
 

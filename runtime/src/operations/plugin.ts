@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { RuntimeMetrics } from '../lib/runtime-metrics';
-import type { TenantKeyring } from '../lib/tenant-keyring';
+import type { TenantKeyring } from '../keys/tenant-keyring';
 import type { IdentityStore } from '../store/identity-store';
+import type { RuntimeMetrics } from '../support/runtime-metrics';
 
 export interface OperationsContext {
   store: IdentityStore;

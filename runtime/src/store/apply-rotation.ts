@@ -1,3 +1,4 @@
+import { InconsistentKeySet } from '../errors/operator-errors';
 import type { RotationPlan, StoredSigningKey } from './identity-store';
 
 /**
@@ -8,7 +9,7 @@ export function applyRotation(keys: StoredSigningKey[], plan: RotationPlan): Sto
   const active = keys.find((k) => k.status === 'active');
   const next = keys.find((k) => k.status === 'next');
   if (!active || active.kid !== plan.retire.kid || !next || next.kid !== plan.activate) {
-    throw new Error('rotation plan does not match the current keys');
+    throw new InconsistentKeySet('rotation plan does not match the current keys');
   }
   const dropped = new Set(plan.drop);
   const result: StoredSigningKey[] = [];

@@ -1,5 +1,3 @@
-import type { PublicJwk } from '../lib/rsa-key';
-
 /**
  * The storage contract of the identity runtime. Every operation names its tenant: there is no
  * call that can read or write across tenants, which is the logical isolation layer the
@@ -57,6 +55,19 @@ export interface IdentityStore {
  * must be in the JWKS before the first token it signs and after the last one expires.
  */
 export type KeyStatus = 'next' | 'active' | 'retired';
+
+/**
+ * A public signing key as published in a JWKS (RFC 7517 §4, RFC 7518 §6.3.1), and as stored.
+ * Defined with the records rather than in keys/, so the store depends on nothing above it.
+ */
+export interface PublicJwk {
+  kty: 'RSA';
+  n: string;
+  e: string;
+  kid: string;
+  alg: 'RS256';
+  use: 'sig';
+}
 
 export interface StoredSigningKey {
   kid: string;

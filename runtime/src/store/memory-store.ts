@@ -1,4 +1,4 @@
-import { ClientExists, TenantExists, TenantNotFound } from '../lib/errors';
+import { ClientExists, TenantExists, TenantNotFound } from '../errors/resource-errors';
 import { applyRotation } from './apply-rotation';
 import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey } from './identity-store';
 

@@ -1,12 +1,12 @@
-import type { ClientAuthenticator } from '../lib/client-authenticator';
-import type { Clock } from '../lib/clock';
-import { TenantNotFound } from '../lib/errors';
-import type { IssuerUrls } from '../lib/issuer-urls';
-import type { OAuthEndpoint, RuntimeMetrics } from '../lib/runtime-metrics';
-import { isTenantId } from '../lib/tenant-id';
-import type { TenantKeyring } from '../lib/tenant-keyring';
-import type { TenantKeys } from '../lib/tenant-keys';
+import type { ClientAuthenticator } from '../clients/client-authenticator';
+import { TenantNotFound } from '../errors/resource-errors';
+import type { TenantKeyring } from '../keys/tenant-keyring';
+import type { TenantKeys } from '../keys/tenant-keys';
 import type { IdentityStore } from '../store/identity-store';
+import type { Clock } from '../support/clock';
+import type { OAuthEndpoint, RuntimeMetrics } from '../support/runtime-metrics';
+import type { IssuerUrls } from '../tenants/issuer-urls';
+import { isTenantId } from '../tenants/tenant-id';
 
 /** What the token service's routes need; passed as plugin options. */
 export interface TokenServiceContext {

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidClient, InvalidRequest, OAuthError, RequestTooLarge, RuntimeError, ServerError, TenantNotFound } from '../lib/errors';
-import { isTenantId } from '../lib/tenant-id';
+import { InvalidClient, InvalidRequest, OAuthError, RequestTooLarge, ServerError } from '../errors/oauth-errors';
+import { TenantNotFound } from '../errors/resource-errors';
+import { RuntimeError } from '../errors/runtime-error';
+import { isTenantId } from '../tenants/tenant-id';
 import type { TokenServiceContext } from './context';
 
 /**
@@ -9,6 +11,10 @@ import type { TokenServiceContext } from './context';
  * invalid_client a 401 with a WWW-Authenticate challenge. Fastify's own errors (body too large,
  * wrong content type, schema validation) are translated too, so no client ever sees a
  * framework-shaped error from an OAuth endpoint.
+ *
+ * The client reads `description`; the log line also carries `detail`, which only the operator
+ * sees. Anything that is not an OAuth error (a RuntimeError of status 500, or an unexpected
+ * throw) is answered as server_error and logged whole.
  */
 export function oauthErrorHandler(ctx: TokenServiceContext) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
@@ -17,7 +23,7 @@ export function oauthErrorHandler(ctx: TokenServiceContext) {
 
     if (error instanceof TenantNotFound) {
       if (endpoint) ctx.metrics.failures.inc({ endpoint, reason: error.code });
-      reply.code(404).send({ error: error.code, error_description: describe(error.message) });
+      reply.code(error.status).send({ error: error.code, error_description: describe(error.description) });
       return;
     }
 
@@ -27,7 +33,14 @@ export function oauthErrorHandler(ctx: TokenServiceContext) {
     } else {
       const clientId = (request.body as { client_id?: unknown } | undefined)?.client_id;
       request.log.warn(
-        { tenant: tenantId, endpoint, reason: oauth.code, client_id: typeof clientId === 'string' ? clientId : undefined, description: oauth.message },
+        {
+          tenant: tenantId,
+          endpoint,
+          reason: oauth.code,
+          client_id: typeof clientId === 'string' ? clientId : undefined,
+          description: oauth.description,
+          detail: oauth.detail,
+        },
         'oauth request rejected',
       );
     }
@@ -43,13 +56,15 @@ export function oauthErrorHandler(ctx: TokenServiceContext) {
       .code(oauth.status)
       .header('cache-control', 'no-store')
       .header('pragma', 'no-cache')
-      .send({ error: oauth.code, error_description: describe(oauth.message) });
+      .send({ error: oauth.code, error_description: describe(oauth.description) });
   };
 }
 
+/** The OAuth error to answer with; decided on classes and Fastify's error codes, never on messages. */
 function toOAuthError(error: FastifyError | Error): OAuthError {
   if (error instanceof OAuthError) return error;
-  if (error instanceof RuntimeError) return new ServerError('the request could not be completed');
+  // Ours but not an OAuth answer: an operator's error (status 500), never shown as such.
+  if (error instanceof RuntimeError) return new ServerError();
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return new InvalidRequest(validationMessage(fastifyError));
   switch (fastifyError.code) {
@@ -64,7 +79,7 @@ function toOAuthError(error: FastifyError | Error): OAuthError {
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new InvalidRequest('the request is malformed');
   }
-  return new ServerError('the request could not be completed');
+  return new ServerError();
 }
 
 function validationMessage(error: FastifyError): string {
@@ -78,6 +93,6 @@ function validationMessage(error: FastifyError): string {
 }
 
 /** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */
-function describe(message: string): string {
-  return message.replace(/§/g, 'section ').replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, "'");
+function describe(description: string): string {
+  return description.replace(/§/g, 'section ').replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, "'");
 }

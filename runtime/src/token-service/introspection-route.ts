@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { epochSeconds } from '../lib/clock';
-import type { FormParams } from '../lib/form-body';
-import { verifyAccessToken } from '../lib/token-verifier';
+import { epochSeconds } from '../support/clock';
+import { verifyAccessToken } from '../tokens/token-verifier';
 import { requireTenant } from './context';
 import type { TokenServiceContext } from './context';
 import { tokenOperationSchema } from './schemas';
+import type { TokenOperationBody } from './schemas';
 
 /**
  * RFC 7662 token introspection. The caller must be a client of this tenant (§2.1). Anything
@@ -13,7 +13,7 @@ import { tokenOperationSchema } from './schemas';
  * keys and issuer.
  */
 export function introspectionRoute(app: FastifyInstance, ctx: TokenServiceContext): void {
-  app.post<{ Params: { tenant: string }; Body: { token: string } }>(
+  app.post<{ Params: { tenant: string }; Body: TokenOperationBody }>(
     '/t/:tenant/introspect',
     { schema: tokenOperationSchema, config: { endpoint: 'introspect' } },
     async (request, reply) => {
@@ -26,7 +26,7 @@ export function introspectionRoute(app: FastifyInstance, ctx: TokenServiceContex
         tokenEndpoint: ctx.issuers.endpoint(tenantId, 'token'),
         endpoint: ctx.issuers.endpoint(tenantId, 'introspect'),
         authorization: request.headers.authorization,
-        params: request.body as unknown as FormParams,
+        params: request.body,
       });
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 

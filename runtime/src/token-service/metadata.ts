@@ -1,5 +1,5 @@
-import { ASSERTION_ALGORITHMS } from '../lib/client-authenticator';
-import type { IssuerUrls } from '../lib/issuer-urls';
+import { ASSERTION_ALGORITHMS } from '../clients/client-authenticator';
+import type { IssuerUrls } from '../tenants/issuer-urls';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 

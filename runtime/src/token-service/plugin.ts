@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseFormBody } from '../lib/form-body';
+import { parseFormBody } from '../oauth/form-body';
 import type { TokenServiceContext } from './context';
 import { discoveryRoutes } from './discovery-routes';
 import { oauthErrorHandler } from './error-handler';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { epochSeconds } from '../lib/clock';
-import { InvalidRequest } from '../lib/errors';
-import type { FormParams } from '../lib/form-body';
-import { verifyAccessToken } from '../lib/token-verifier';
+import { InvalidRequest } from '../errors/oauth-errors';
+import { epochSeconds } from '../support/clock';
+import { verifyAccessToken } from '../tokens/token-verifier';
 import { requireTenant } from './context';
 import type { TokenServiceContext } from './context';
 import { tokenOperationSchema } from './schemas';
+import type { TokenOperationBody } from './schemas';
 
 /**
  * RFC 7009 token revocation. Invalid, expired, foreign or already revoked tokens get 200
@@ -15,7 +15,7 @@ import { tokenOperationSchema } from './schemas';
  * revocation request").
  */
 export function revocationRoute(app: FastifyInstance, ctx: TokenServiceContext): void {
-  app.post<{ Params: { tenant: string }; Body: { token: string } }>(
+  app.post<{ Params: { tenant: string }; Body: TokenOperationBody }>(
     '/t/:tenant/revoke',
     { schema: tokenOperationSchema, config: { endpoint: 'revoke' } },
     async (request, reply) => {
@@ -28,7 +28,7 @@ export function revocationRoute(app: FastifyInstance, ctx: TokenServiceContext):
         tokenEndpoint: ctx.issuers.endpoint(tenantId, 'token'),
         endpoint: ctx.issuers.endpoint(tenantId, 'revoke'),
         authorization: request.headers.authorization,
-        params: request.body as unknown as FormParams,
+        params: request.body,
       });
       const claims = verifyAccessToken(request.body.token, keys, { issuer, tenant: tenantId, nowSeconds: epochSeconds(ctx.clock) });
       if (claims) {

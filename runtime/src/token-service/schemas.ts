@@ -1,8 +1,23 @@
+import type { ClientAuthenticationParams } from '../clients/client-authenticator';
+
 /**
- * JSON schemas of the OAuth endpoints. Bodies are the objects produced by parseFormBody, so
- * `resource` (RFC 8707) is always an array and every other parameter a single string; a
- * repeated parameter has already been rejected by the parser.
+ * JSON schemas of the OAuth endpoints, and the body types they admit. Bodies are the objects
+ * produced by parseFormBody, so `resource` (RFC 8707) is always an array and every other
+ * parameter a single string; a repeated parameter has already been rejected by the parser.
  */
+
+/** What tokenRequestSchema admits. */
+export interface TokenRequestBody extends ClientAuthenticationParams {
+  grant_type: string;
+  scope?: string;
+  resource?: string[];
+}
+
+/** What tokenOperationSchema admits. */
+export interface TokenOperationBody extends ClientAuthenticationParams {
+  token: string;
+  token_type_hint?: string;
+}
 
 const tenantParams = {
   type: 'object',

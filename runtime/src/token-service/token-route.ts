@@ -1,30 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { epochSeconds } from '../lib/clock';
-import { UnsupportedGrantType } from '../lib/errors';
-import { audienceFor } from '../lib/resource-indicator';
-import { grantedScopes } from '../lib/scope';
-import type { FormParams } from '../lib/form-body';
+import { UnsupportedGrantType } from '../errors/oauth-errors';
+import { epochSeconds } from '../support/clock';
+import { issueAccessToken } from '../tokens/client-credentials';
 import { requireTenant } from './context';
 import type { TokenServiceContext } from './context';
 import { tokenRequestSchema } from './schemas';
+import type { TokenRequestBody } from './schemas';
 
-interface TokenRequest {
-  grant_type: string;
-  scope?: string;
-  resource?: string[];
-}
-
-/** RFC 6749 §4.4 client credentials grant, issuing RFC 9068 JWT access tokens. */
+/**
+ * RFC 6749 §4.4 client credentials grant. The route reads the request (tenant, grant type,
+ * client authentication) and writes the response; what the token says is decided in tokens/.
+ */
 export function tokenRoute(app: FastifyInstance, ctx: TokenServiceContext): void {
-  app.post<{ Params: { tenant: string }; Body: TokenRequest }>(
+  app.post<{ Params: { tenant: string }; Body: TokenRequestBody }>(
     '/t/:tenant/token',
     { schema: tokenRequestSchema, config: { endpoint: 'token' } },
     async (request, reply) => {
       const tenantId = request.params.tenant;
       const keys = await requireTenant(ctx, tenantId);
+      const body = request.body;
       // RFC 6749 §5.2: a grant type this server does not support.
-      if (request.body.grant_type !== 'client_credentials') {
+      if (body.grant_type !== 'client_credentials') {
         throw new UnsupportedGrantType('only the client_credentials grant is supported');
       }
       const issuer = ctx.issuers.issuer(tenantId);
@@ -35,30 +31,19 @@ export function tokenRoute(app: FastifyInstance, ctx: TokenServiceContext): void
         tokenEndpoint,
         endpoint: tokenEndpoint,
         authorization: request.headers.authorization,
-        params: request.body as unknown as FormParams,
+        params: body,
       });
-      const scopes = grantedScopes(request.body.scope, client.scopes);
-      const aud = audienceFor(request.body.resource, client);
-      const scope = scopes.length > 0 ? scopes.join(' ') : undefined;
-
-      const now = epochSeconds(ctx.clock);
-      const accessToken = keys.signer.sign({
-        iss: issuer,
-        sub: client.clientId,
-        aud,
-        exp: now + client.accessTokenTtl,
-        iat: now,
-        jti: randomUUID(),
-        client_id: client.clientId,
-        ...(scope === undefined ? {} : { scope }),
-        tenant: tenantId,
-      });
+      const response = issueAccessToken(
+        { issuer, tenantId, client, scope: body.scope, resource: body.resource },
+        keys.signer,
+        epochSeconds(ctx.clock),
+      );
       ctx.metrics.tokensIssued.inc({ tenant: tenantId });
       request.log.debug({ tenant: tenantId, client_id: client.clientId, kid: keys.signer.kid }, 'access token issued');
 
       // RFC 6749 §5.1: responses with tokens must not be cached.
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-      return { access_token: accessToken, token_type: 'Bearer', expires_in: client.accessTokenTtl, ...(scope === undefined ? {} : { scope }) };
+      return response;
     },
   );
 }

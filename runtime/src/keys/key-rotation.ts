@@ -1,0 +1,75 @@
+import { InconsistentKeySet } from '../errors/operator-errors';
+import { KeyNotYetPublished, TenantNotFound } from '../errors/resource-errors';
+import type { IdentityStore, RotationPlan, RotationState, StoredSigningKey } from '../store/identity-store';
+import type { Clock } from '../support/clock';
+import type { KeySealer } from './key-sealer';
+import { generateRsaSigningKey } from './rsa-key';
+import type { RsaSigningKey } from './rsa-key';
+import type { TenantKeyring } from './tenant-keyring';
+
+export interface RotationPolicy {
+  /**
+   * How long the next key must have been in the JWKS before it may sign: the JWKS
+   * Cache-Control max-age plus the key cache of other instances, so every verifier that
+   * honours our caching headers already holds the key when the first token arrives.
+   */
+  publicationDelaySeconds: number;
+  /** The key cache of every instance (TenantKeyring.cacheSeconds). */
+  keyCacheSeconds: number;
+}
+
+/**
+ * Decides a rotation: the next key (published since at least `publicationDelaySeconds`) starts
+ * signing, the active key retires but stays published until every token it may still sign has
+ * expired, a new next key is published, and retired keys past retention go.
+ */
+export function planRotation(state: RotationState, publish: StoredSigningKey, at: Date, policy: RotationPolicy): RotationPlan {
+  const active = state.keys.find((k) => k.status === 'active');
+  const next = state.keys.find((k) => k.status === 'next');
+  if (!active || !next) throw new InconsistentKeySet('tenant key set is missing its active or next key');
+  const signableAt = new Date(next.createdAt.getTime() + policy.publicationDelaySeconds * 1000);
+  if (signableAt > at) throw new KeyNotYetPublished(next.kid, signableAt);
+  // Other instances may sign with the old key until their cache expires; the last such token
+  // lives for the longest client TTL after that.
+  const retainUntil = new Date(at.getTime() + (policy.keyCacheSeconds + state.maxAccessTokenTtl) * 1000);
+  const drop = state.keys.filter((k) => k.status === 'retired' && (k.retainUntil?.getTime() ?? 0) <= at.getTime()).map((k) => k.kid);
+  return { at, retire: { kid: active.kid, retainUntil }, activate: next.kid, publish, drop };
+}
+
+/** The admin operation behind POST /admin/tenants/:tenant/keys/rotate. */
+export class KeyRotation {
+  constructor(
+    private readonly deps: { store: IdentityStore; sealer: KeySealer; keyring: TenantKeyring; clock: Clock; policy: RotationPolicy },
+  ) {}
+
+  /** A stored key in state `status`, sealed for this tenant. */
+  storedKey(tenantId: string, key: RsaSigningKey, status: 'active' | 'next', at: Date): StoredSigningKey {
+    return {
+      kid: key.kid,
+      status,
+      publicJwk: key.publicJwk,
+      sealedPrivateKey: this.deps.sealer.seal(key.privateKey, tenantId, key.kid),
+      createdAt: at,
+      activatedAt: status === 'active' ? at : null,
+      retiredAt: null,
+      retainUntil: null,
+    };
+  }
+
+  async rotate(tenantId: string): Promise<StoredSigningKey[]> {
+    // Refuse cheaply before generating: an unknown tenant or a too-young next key needs no key.
+    const current = await this.deps.store.findSigningKeys(tenantId);
+    if (!current) throw new TenantNotFound(tenantId);
+    planRotation({ keys: current, maxAccessTokenTtl: 0 }, current[0]!, new Date(this.deps.clock.now()), this.deps.policy);
+
+    // Generate before the transaction: key generation takes ~100 ms and must not hold the lock.
+    // The transaction decides again on the state it locked.
+    const key = await generateRsaSigningKey();
+    const at = new Date(this.deps.clock.now());
+    const keys = await this.deps.store.rotateSigningKeys(tenantId, (state) =>
+      planRotation(state, this.storedKey(tenantId, key, 'next', at), at, this.deps.policy),
+    );
+    this.deps.keyring.invalidate(tenantId);
+    return keys;
+  }
+}

@@ -1,0 +1,67 @@
+import type { IdentityStore } from '../store/identity-store';
+import type { Clock } from '../support/clock';
+import { TtlCache } from '../support/ttl-cache';
+import type { KeySealer } from './key-sealer';
+import { TenantKeys } from './tenant-keys';
+
+export interface TenantKeyringOptions {
+  store: IdentityStore;
+  sealer: KeySealer;
+  clock: Clock;
+  /**
+   * How long a tenant's keys are served from memory. Bounds how long another instance keeps
+   * signing with a key after a rotation, which is why rotation retains retired keys this much
+   * longer than the longest token TTL.
+   */
+  cacheSeconds: number;
+  onStaleServed?: (error: unknown) => void;
+}
+
+/** Per-tenant keys for every request, without a database round trip per request. */
+export class TenantKeyring {
+  readonly cacheSeconds: number;
+  readonly #cache: TtlCache<TenantKeys>;
+  readonly #options: TenantKeyringOptions;
+
+  constructor(options: TenantKeyringOptions) {
+    this.cacheSeconds = options.cacheSeconds;
+    this.#options = options;
+    this.#cache = new TtlCache<TenantKeys>({
+      clock: options.clock,
+      ttlMs: options.cacheSeconds * 1000,
+      // Unknown tenants are remembered briefly so a flood of made-up names does not reach the
+      // database per request, while a tenant created on another instance appears within 2 s.
+      missTtlMs: Math.min(options.cacheSeconds, 2) * 1000,
+      maxEntries: 10_000,
+      onStaleServed: options.onStaleServed,
+      load: async (tenantId) => {
+        const stored = await options.store.findSigningKeys(tenantId);
+        return stored && TenantKeys.open(tenantId, stored, options.sealer, options.clock);
+      },
+    });
+  }
+
+  /** The tenant's keys, or undefined when the tenant does not exist. */
+  get(tenantId: string): Promise<TenantKeys | undefined> {
+    return this.#cache.get(tenantId);
+  }
+
+  /** After a change made by this instance, so it is visible here at once. */
+  invalidate(tenantId: string): void {
+    this.#cache.delete(tenantId);
+  }
+
+  /**
+   * Readiness: loads one tenant's keys from the store, beside the cache, opens them and signs.
+   * Fails when the store is unreachable or the key-encryption key cannot open the keys.
+   */
+  async check(): Promise<void> {
+    const { store, sealer, clock } = this.#options;
+    const tenantId = await store.anyTenantId();
+    if (tenantId === undefined) return; // no tenants yet: nothing to sign for
+    const stored = await store.findSigningKeys(tenantId);
+    if (!stored) return; // deleted between the two reads
+    const keys = TenantKeys.open(tenantId, stored, sealer, clock);
+    keys.signer.sign({ iss: 'readiness', sub: 'readiness', aud: 'readiness', exp: 0, iat: 0, jti: 'readiness', client_id: 'readiness', tenant: tenantId });
+  }
+}

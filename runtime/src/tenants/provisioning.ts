@@ -1,0 +1,61 @@
+import type { ClientDirectory } from '../clients/client-directory';
+import type { ClientRegistration } from '../clients/client-registration';
+import { registerClient } from '../clients/client-registration';
+import type { SecretHasher } from '../clients/secret-hasher';
+import { InvalidRequest } from '../errors/oauth-errors';
+import { TenantExists } from '../errors/resource-errors';
+import type { KeyRotation } from '../keys/key-rotation';
+import { generateRsaSigningKey } from '../keys/rsa-key';
+import type { RsaSigningKey } from '../keys/rsa-key';
+import type { TenantKeyring } from '../keys/tenant-keyring';
+import type { IdentityStore, StoredClient } from '../store/identity-store';
+import type { Clock } from '../support/clock';
+import { isTenantId, TENANT_ID } from './tenant-id';
+
+/**
+ * The admin operations that create things: tenants with their own keys, and clients with
+ * generated secrets. Inputs are validated completely before the store is touched, and each
+ * creation is one store transaction, so a rejected request leaves nothing behind.
+ */
+export class Provisioning {
+  constructor(
+    private readonly deps: {
+      store: IdentityStore;
+      hasher: SecretHasher;
+      clients: ClientDirectory;
+      keyring: TenantKeyring;
+      rotation: KeyRotation;
+      clock: Clock;
+    },
+  ) {}
+
+  /**
+   * A tenant starts with an active key and, already published, the next one, so its first
+   * rotation can happen without first waiting for a new key to propagate.
+   */
+  async createTenant(tenantId: string, options: { activeKey?: RsaSigningKey } = {}): Promise<{ active: string; next: string }> {
+    if (!isTenantId(tenantId)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
+    // Cheap refusal before ~100 ms of key generation; the store's transaction still decides races.
+    if (await this.deps.store.findSigningKeys(tenantId)) throw new TenantExists(tenantId);
+    const [active, next] = await Promise.all([options.activeKey ?? generateRsaSigningKey(), generateRsaSigningKey()]);
+    const at = new Date(this.deps.clock.now());
+    await this.deps.store.createTenant(
+      tenantId,
+      { active: this.deps.rotation.storedKey(tenantId, active, 'active', at), next: this.deps.rotation.storedKey(tenantId, next, 'next', at) },
+      at,
+    );
+    this.deps.keyring.invalidate(tenantId);
+    return { active: active.kid, next: next.kid };
+  }
+
+  /**
+   * `presetSecret` exists for DEMO_CLIENT_SECRET only; the admin API always generates secrets.
+   * The secret is returned once; the store keeps its keyed hash.
+   */
+  async createClient(tenantId: string, registration: ClientRegistration, presetSecret?: string): Promise<{ client: StoredClient; secret?: string }> {
+    const registered = registerClient(tenantId, registration, this.deps.hasher, new Date(this.deps.clock.now()), presetSecret);
+    await this.deps.store.createClient(registered.client);
+    this.deps.clients.forget(tenantId, registered.client.clientId);
+    return registered;
+  }
+}

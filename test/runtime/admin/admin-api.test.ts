@@ -1,0 +1,146 @@
+import { generateKeyPairSync } from 'node:crypto';
+import * as jose from 'jose';
+import { basic, STORE_KINDS, startHarness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
+
+describe.each(STORE_KINDS)('admin API with the %s store', (kind) => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness(kind);
+    await h.createTenant('shop');
+  });
+  afterAll(() => h.close());
+
+  describe('authentication (RFC 6750)', () => {
+    test('no credentials: 401 with a Bearer challenge and no error code', async () => {
+      const response = await h.request('POST', '/admin/tenants', { headers: { 'content-type': 'application/json' }, body: '{"tenant":"x1"}' });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="brandstack-admin"');
+      expect(await h.store.findSigningKeys('x1')).toBeUndefined();
+    });
+
+    test('a wrong token: 401 invalid_token, and nothing is created', async () => {
+      // Change the last character to a different one: a fixed replacement equals the token whenever it already ends with it.
+      const wrong = `${h.adminToken.slice(0, -1)}${h.adminToken.endsWith('A') ? 'B' : 'A'}`;
+      const response = await h.admin('POST', '/admin/tenants', { tenant: 'x2' }, wrong);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(await h.store.findSigningKeys('x2')).toBeUndefined();
+    });
+
+    test('Basic credentials carrying the admin token are not accepted', async () => {
+      const response = await h.request('GET', '/admin/tenants/shop/keys', { headers: { authorization: `Basic ${Buffer.from(`admin:${h.adminToken}`).toString('base64')}` } });
+      expect(response.status).toBe(401);
+    });
+  });
+
+  describe('tenants', () => {
+    test('a created tenant is served at once with its own issuer', async () => {
+      const response = await h.admin('POST', '/admin/tenants', { tenant: 'fresh-1' });
+      expect(response.status).toBe(201);
+      expect(response.json).toEqual({ tenant: 'fresh-1', issuer: `${h.base}/t/fresh-1`, keys: { active: expect.any(String), next: expect.any(String) } });
+      const metadata = await h.request('GET', '/t/fresh-1/.well-known/openid-configuration');
+      expect(metadata.json.issuer).toBe(`${h.base}/t/fresh-1`);
+    });
+
+    test('a duplicate tenant is 409 and keeps its keys', async () => {
+      const before = (await h.admin('GET', '/admin/tenants/shop/keys')).json;
+      const response = await h.admin('POST', '/admin/tenants', { tenant: 'shop' });
+      expect(response.status).toBe(409);
+      expect(response.json.error).toBe('tenant_exists');
+      expect((await h.admin('GET', '/admin/tenants/shop/keys')).json).toEqual(before);
+    });
+
+    test.each(['Upper', 'under_score', '-leading', 'trailing-', 'a'.repeat(64), 'dots.x', ''])('tenant id %p is rejected and not created', async (tenant) => {
+      const response = await h.admin('POST', '/admin/tenants', { tenant });
+      expect(response.status).toBe(400);
+      expect(response.json.error).toBe('invalid_request');
+      expect(await h.store.findSigningKeys(tenant)).toBeUndefined();
+    });
+
+    test('unknown properties and malformed JSON are 400', async () => {
+      expect((await h.admin('POST', '/admin/tenants', { tenant: 'x3', plan: 'gold' })).status).toBe(400);
+      const malformed = await h.request('POST', '/admin/tenants', { headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' }, body: '{"tenant":' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.json.error).toBe('invalid_request');
+      expect(await h.store.findSigningKeys('x3')).toBeUndefined();
+    });
+  });
+
+  describe('clients', () => {
+    test('a client secret is 256 bits from the CSPRNG, returned once, stored only as a keyed hash', async () => {
+      const response = await h.admin('POST', '/admin/tenants/shop/clients', { resources: ['https://api.shop.example'], scope: 'a b' });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const { client_id: clientId, client_secret: secret } = response.json;
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const stored = await h.store.findClient('shop', clientId);
+      expect(stored?.secretHash).toHaveLength(32);
+      expect(JSON.stringify(stored)).not.toContain(secret);
+      expect(stored?.secretHash?.toString('base64url')).not.toBe(secret);
+      const other = await h.createClient('shop');
+      expect(other.client_secret).not.toBe(secret);
+    });
+
+    test.each([
+      ['a relative resource', { resources: ['/api'] }],
+      ['a resource with a fragment', { resources: ['https://api.example#x'] }],
+      ['no resources', { resources: [] }],
+      ['a default resource outside resources', { resources: ['https://a.example'], default_resource: 'https://b.example' }],
+      ['a TTL below 60 s', { resources: ['https://a.example'], access_token_ttl: 59 }],
+      ['a TTL above a day', { resources: ['https://a.example'], access_token_ttl: 86_401 }],
+      ['a malformed scope', { resources: ['https://a.example'], scope: 'ok bad\\scope' }],
+      ['an unknown auth method', { resources: ['https://a.example'], token_endpoint_auth_method: 'none' }],
+      ['jwks on a secret client', { resources: ['https://a.example'], jwks: { keys: [{ kty: 'EC' }] } }],
+      ['private_key_jwt without jwks', { resources: ['https://a.example'], token_endpoint_auth_method: 'private_key_jwt' }],
+      ['a client_id with a colon', { resources: ['https://a.example'], client_id: 'a:b' }],
+      ['a client secret chosen by the caller', { resources: ['https://a.example'], client_secret: 'chosen-by-me' }],
+    ])('%s is rejected and nothing is created', async (_name, registration) => {
+      const clientId = `rejected-${Math.random().toString(36).slice(2)}`;
+      const response = await h.admin('POST', '/admin/tenants/shop/clients', { client_id: clientId, ...registration });
+      expect(response.status).toBe(400);
+      expect(['invalid_request', 'invalid_client_metadata']).toContain(response.json.error);
+      expect(await h.store.findClient('shop', clientId)).toBeUndefined();
+    });
+
+    test('private_key_jwt registrations refuse private or weak keys', async () => {
+      const { privateKey } = await jose.generateKeyPair('ES256', { extractable: true });
+      const privateJwk = await jose.exportJWK(privateKey);
+      const withPrivate = await h.admin('POST', '/admin/tenants/shop/clients', { client_id: 'pk-private', token_endpoint_auth_method: 'private_key_jwt', resources: ['https://a.example'], jwks: { keys: [privateJwk] } });
+      expect(withPrivate.status).toBe(400);
+      expect(withPrivate.json.error).toBe('invalid_client_metadata');
+      const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+      const weakJwk = weak.publicKey.export({ format: 'jwk' });
+      const withWeak = await h.admin('POST', '/admin/tenants/shop/clients', { client_id: 'pk-weak', token_endpoint_auth_method: 'private_key_jwt', resources: ['https://a.example'], jwks: { keys: [weakJwk] } });
+      expect(withWeak.status).toBe(400);
+      const garbage = await h.admin('POST', '/admin/tenants/shop/clients', { client_id: 'pk-garbage', token_endpoint_auth_method: 'private_key_jwt', resources: ['https://a.example'], jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'nope' }] } });
+      expect(garbage.status).toBe(400);
+      for (const id of ['pk-private', 'pk-weak', 'pk-garbage']) expect(await h.store.findClient('shop', id)).toBeUndefined();
+    });
+
+    test('a client for an unknown tenant is 404 and creates nothing', async () => {
+      const response = await h.admin('POST', '/admin/tenants/ghost/clients', { client_id: 'c-ghost', resources: ['https://a.example'] });
+      expect(response.status).toBe(404);
+      expect(response.json.error).toBe('tenant_not_found');
+      expect(await h.store.findClient('ghost', 'c-ghost')).toBeUndefined();
+    });
+
+    test('a duplicate client_id is 409 and the original secret keeps working', async () => {
+      const original = await h.createClient('shop', { client_id: 'dup' });
+      const response = await h.admin('POST', '/admin/tenants/shop/clients', { client_id: 'dup', resources: ['https://a.example'] });
+      expect(response.status).toBe(409);
+      expect(response.json.error).toBe('client_exists');
+      const token = await h.form('shop', 'token', { grant_type: 'client_credentials' }, basic('dup', original.client_secret));
+      expect(token.status).toBe(200);
+    });
+
+    test('admin changes are audit-logged without secrets', async () => {
+      const created = await h.createClient('shop', { client_id: 'audited' });
+      const lines = h.logs.map((l) => JSON.parse(l));
+      expect(lines).toContainEqual(expect.objectContaining({ event: 'client.created', tenant: 'shop', client_id: 'audited' }));
+      expect(lines).toContainEqual(expect.objectContaining({ event: 'tenant.created', tenant: 'shop' }));
+      expect(h.logs.join('\n')).not.toContain(created.client_secret);
+    });
+  });
+});
