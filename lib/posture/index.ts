@@ -1,40 +1,41 @@
 /**
  * The posture model: a compact, readable statement of what a synthesized brand
  * stack promises (where it lives, what is encrypted with which key, what is
- * exposed, which TLS). Snapshots hold this model, so a change of security
- * posture shows up as a readable diff.
- *
- * Each concern is a section in sections/, built from the template alone: the
- * model states what will be deployed, not what the code meant to deploy.
+ * exposed, which TLS). Built from the template alone, so it states what will be
+ * deployed, not what the code meant to deploy:
+ * - facts/: typed records read from the template, one folder per section;
+ * - render/: facts → the lines the posture snapshots hold;
+ * - rules/: security checks over the facts, one per file, in cdk-nag's shape;
+ * - naming.ts: the one spelling of keys, references and logical ids.
  */
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import { clusterPosture } from './sections/cluster';
-import { encryptionPosture } from './sections/encryption';
-import { networkPosture } from './sections/network';
-import { placementPosture } from './sections/placement';
+import { postureFacts, type PostureFacts } from './facts';
+import { renderPosture, type Posture } from './render';
 import { TemplateView, type CfnTemplate, type PostureInput } from './template';
 
-/** Section name → builder. Order here is the order in the snapshot. */
-export const POSTURE_SECTIONS = {
-  placement: placementPosture,
-  network: networkPosture,
-  encryption: encryptionPosture,
-  cluster: clusterPosture,
-} as const;
+export { ENCRYPTION_EXCEPTION_METADATA } from './exceptions';
+export { postureFacts, type PostureFacts } from './facts';
+export { HELM_RESOURCE_TYPE, kubernetesObjects, MANIFEST_RESOURCE_TYPE, type KubernetesObject } from './facts/cluster';
+export { formatRule, parseRule, renderPosture, type IngressRule, type Posture } from './render';
+export { ALL_RULES, checkPosture } from './rules';
+export type { PostureRule, RuleResult, Violation } from './rules/rule';
+export { TemplateView, type CfnTemplate, type PostureInput } from './template';
 
-export type Posture = { [K in keyof typeof POSTURE_SECTIONS]: ReturnType<(typeof POSTURE_SECTIONS)[K]> };
-
+/** The posture model of a template. */
 export function buildPosture(input: PostureInput): Posture {
-  const posture: Record<string, unknown> = {};
-  for (const [name, build] of Object.entries(POSTURE_SECTIONS)) posture[name] = build(input);
-  return posture as Posture;
+  return renderPosture(postureFacts(input));
+}
+
+function inputOf(artifact: CloudFormationStackArtifact): PostureInput {
+  return { stackName: artifact.stackName, region: artifact.environment.region, template: new TemplateView(artifact.template as CfnTemplate) };
+}
+
+/** The facts of one synthesized stack artifact. */
+export function postureFactsOfArtifact(artifact: CloudFormationStackArtifact): PostureFacts {
+  return postureFacts(inputOf(artifact));
 }
 
 /** The posture of one synthesized stack artifact. */
 export function postureOfArtifact(artifact: CloudFormationStackArtifact): Posture {
-  return buildPosture({
-    stackName: artifact.stackName,
-    region: artifact.environment.region,
-    template: new TemplateView(artifact.template as CfnTemplate),
-  });
+  return buildPosture(inputOf(artifact));
 }

@@ -1,17 +1,35 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { encryptionPosture, ENCRYPTION_EXCEPTION_METADATA } from '../../lib/posture/sections/encryption';
-import { TemplateView, type CfnTemplate } from '../../lib/posture/template';
+import { RABBITMQ_AWS_OWNED_KEY_REASON } from '../../lib/constructs/data/rabbit-broker';
+import { buildPosture, postureFacts, TemplateView, type CfnTemplate, type PostureRule } from '../../lib/posture';
+import { ENCRYPTION_EXCEPTION_METADATA } from '../../lib/posture/exceptions';
+import { keyLabel } from '../../lib/posture/naming';
+import { DatabaseClustersInBackupPlan } from '../../lib/posture/rules/backups/database-clusters-in-backup-plan';
+import { DataServicesEnforceTls } from '../../lib/posture/rules/encryption/data-services-enforce-tls';
+import { StatefulResourcesEncryptedWithBrandKey } from '../../lib/posture/rules/encryption/stateful-resources-encrypted-with-brand-key';
+import { CustomerKeyUseBoundToEncryptionContext } from '../../lib/posture/rules/keys/customer-key-use-bound-to-encryption-context';
+import { CustomerKeysNotUsableByAccountRoot } from '../../lib/posture/rules/keys/customer-keys-not-usable-by-account-root';
+import { KeyRotationEnabled } from '../../lib/posture/rules/keys/key-rotation-enabled';
+import { KeySpecSymmetricDefault } from '../../lib/posture/rules/keys/key-spec-symmetric-default';
+import { DataServicesNotPublic } from '../../lib/posture/rules/network/data-services-not-public';
 import { EXAMPLE_TARGETS, synthTarget } from '../helpers/synth';
+import { factsOf } from './facts';
 
-/** Labels a stateful resource may carry: a CMK of the brand, or an exception with its reason. */
-const ACCEPTED = /^(brand-platform|customer:[a-z0-9_-]+)(;|$)|^aws-(owned|managed)\b.*\(reason: .+\)/;
+const TAGS = [{ Key: 'brandstack:brand', Value: 'acme' }];
 
-function postureOf(template: CfnTemplate) {
-  return encryptionPosture({ stackName: 'Test', region: 'eu-central-1', template: new TemplateView(template) });
+function inputOf(template: CfnTemplate) {
+  return { stackName: 'Test', region: 'eu-central-1', template: new TemplateView(template) };
+}
+
+/** The resources a rule finds non-compliant (empty: compliant). */
+function refused(rule: PostureRule, template: CfnTemplate): string[] {
+  const result = rule.check(postureFacts(inputOf(template)));
+  return result.compliant ? [] : result.violations.map((v) => v.resource);
 }
 
 describe.each(EXAMPLE_TARGETS)('encryption of BrandStack $brand/$stage', (target) => {
   const synthesized = () => synthTarget(target);
+  const facts = () => factsOf(target);
+  const name = `brandstack-${target.brand}-${target.stage}`;
 
   test('every secret and every log group in the template is encrypted with a KMS key of the stack', () => {
     const resources = Object.entries<any>(synthesized().json.Resources);
@@ -22,33 +40,59 @@ describe.each(EXAMPLE_TARGETS)('encryption of BrandStack $brand/$stage', (target
     expect(notUnderStackKey).toEqual([]);
   });
 
-  test('nothing stateful is unencrypted, and an AWS-owned or AWS-managed key only with its reason', () => {
-    const { atRest } = synthesized().posture.encryption;
-    const refused = Object.entries(atRest).filter(([, label]) => !ACCEPTED.test(label));
-    expect(refused).toEqual([]);
-    expect(Object.values(atRest).filter((label) => label.startsWith('aws-owned'))).toEqual([expect.stringContaining('Amazon MQ for RabbitMQ supports only AWS-owned KMS keys')]);
+  test('nothing stateful is unencrypted, and an AWS-owned or AWS-managed key only with its reason: the RabbitMQ broker alone', () => {
+    expect(StatefulResourcesEncryptedWithBrandKey.check(facts())).toEqual({ compliant: true });
+    const { atRest } = facts().encryption;
+    // Not vacuous: every kind of stateful resource of the stack is among the facts.
+    expect(new Set(atRest.map((r) => r.type))).toEqual(
+      new Set([
+        'AWS::AmazonMQ::Broker',
+        'AWS::Backup::BackupVault',
+        'AWS::DocDB::DBCluster',
+        'AWS::EC2::Instance',
+        'AWS::EKS::Cluster',
+        'AWS::Logs::LogGroup',
+        'AWS::RDS::DBCluster',
+        'AWS::SNS::Topic',
+        'AWS::SecretsManager::Secret',
+      ]),
+    );
+    const notUnderStackKey = atRest.filter((r) => r.protections.some((p) => p.kind !== 'key' || p.key.kind !== 'stack'));
+    expect(notUnderStackKey.map((r) => [r.type, r.protections, r.exceptionReason])).toEqual([['AWS::AmazonMQ::Broker', [{ kind: 'aws-owned' }], RABBITMQ_AWS_OWNED_KEY_REASON]]);
   });
 
-  test('keys: one per customer and the platform key, all rotated SYMMETRIC_DEFAULT; customer keys not usable by the account root', () => {
-    const { keys } = synthesized().posture.encryption;
+  test('keys: one per customer and the platform key, all rotated SYMMETRIC_DEFAULT; customer keys administered but not usable by the account root', () => {
+    const { keys } = facts().encryption;
     const customers = target.brand === 'acme' ? ['acme-retail', 'acme-wholesale', 'globex'] : ['koala-mobile', 'koala-broadband'];
-    expect(Object.keys(keys).sort()).toEqual([...customers, 'platform'].map((c) => `alias/brandstack/${target.brand}/${c}`).sort());
-    for (const description of Object.values(keys)) expect(description).toMatch(/; SYMMETRIC_DEFAULT; rotation on; deletion window (7|30) days;/);
-    for (const customer of customers) expect(keys[`alias/brandstack/${target.brand}/${customer}`]).toContain('account root administers, cannot use');
+    expect(keys.map((k) => keyLabel(k.key)).sort()).toEqual([...customers, 'platform'].map((c) => `alias/brandstack/${target.brand}/${c}`).sort());
+    expect(keys.map((k) => k.purpose).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+      [...customers.map((customer) => ({ kind: 'customer', customer })), { kind: 'platform' }].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
+    for (const rule of [KeyRotationEnabled, KeySpecSymmetricDefault, CustomerKeysNotUsableByAccountRoot, CustomerKeyUseBoundToEncryptionContext]) {
+      expect([rule.id, rule.check(facts())]).toEqual([rule.id, { compliant: true }]);
+    }
+    for (const k of keys) expect([7, 30]).toContain(k.pendingWindowDays);
+    for (const k of keys.filter((k) => k.purpose.kind === 'customer')) {
+      // The account keeps administration (so the key never becomes unmanageable), and one grantee uses it.
+      expect(k.policy.filter((s) => s.effect === 'Allow' && s.accountRoot)).toHaveLength(1);
+      expect(new Set(k.policy.filter((s) => !s.accountRoot).flatMap((s) => s.grantees))).toEqual(new Set(['IdentityRoletokenservice']));
+    }
   });
 
   test('TLS is enforced by every data service; Aurora, DocumentDB and the brand-tagged EBS volumes are in backup plans', () => {
-    const { posture, template } = synthesized();
-    const { inTransit, backups } = posture.encryption;
-    const name = `brandstack-${target.brand}-${target.stage}`;
-    expect(inTransit).toEqual({
-      [`AmazonMQ::Broker ${name}`]: expect.stringMatching(/^AMQPS only: .*; private$/),
-      [`DocDB::DBCluster ${name}-mongo`]: 'TLS required (tls=enabled); audit_logs=enabled',
-      [`RDS::DBCluster ${name}`]: 'TLS required (rds.force_ssl=1, minimum TLSv1.2)',
-    });
-    expect(backups[`RDS::DBCluster ${name}`]).toContain(`AWS Backup ${name}-continuous: continuous (point-in-time)`);
-    expect(backups[`DocDB::DBCluster ${name}-mongo`]).toContain(`AWS Backup ${name}-daily`);
-    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+    for (const rule of [DataServicesEnforceTls, DataServicesNotPublic, DatabaseClustersInBackupPlan]) {
+      expect([rule.id, rule.check(facts())]).toEqual([rule.id, { compliant: true }]);
+    }
+    const services = facts().encryption.dataServices.map((s) => [s.type, s.name, s.transit]);
+    expect(services).toEqual([
+      ['AWS::AmazonMQ::Broker', name, { kind: 'rabbitmq', publiclyAccessible: false }],
+      ['AWS::RDS::DBCluster', name, { kind: 'rds', forceSsl: true, minimumTlsVersion: 'TLSv1.2' }],
+      ['AWS::DocDB::DBCluster', `${name}-mongo`, { kind: 'docdb', tls: 'enabled', auditLogs: 'enabled' }],
+    ]);
+    const plans = (type: string) => facts().encryption.backups.flatMap((b) => (b.type === type && b.backup.kind === 'database-cluster' ? b.backup.plans : []));
+    expect(plans('AWS::RDS::DBCluster')).toContainEqual(expect.objectContaining({ plan: `${name}-continuous`, continuous: true }));
+    expect(plans('AWS::DocDB::DBCluster')).toContainEqual(expect.objectContaining({ plan: `${name}-daily`, continuous: false }));
+    synthesized().template.hasResourceProperties('AWS::Backup::BackupSelection', {
       BackupSelection: Match.objectLike({
         SelectionName: 'Volumes',
         Conditions: {
@@ -76,44 +120,69 @@ describe.each(EXAMPLE_TARGETS)('encryption of BrandStack $brand/$stage', (target
 });
 
 describe('encryption posture guards', () => {
-  test('an unencrypted volume, a log group without a key and an AWS-owned key without a reason are all refused', () => {
-    const { atRest } = postureOf({
-      Resources: {
-        Volume: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: false } },
-        Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/x' } },
-        Broker: { Type: 'AWS::AmazonMQ::Broker', Properties: { BrokerName: 'b', EncryptionOptions: { UseAwsOwnedKey: true } } },
-        Explained: {
-          Type: 'AWS::AmazonMQ::Broker',
-          Properties: { BrokerName: 'c', EncryptionOptions: { UseAwsOwnedKey: true } },
-          Metadata: { [ENCRYPTION_EXCEPTION_METADATA]: 'the service offers no CMK' },
-        },
+  const fixture: CfnTemplate = {
+    Resources: {
+      Key: { Type: 'AWS::KMS::Key', Properties: { Tags: TAGS } },
+      KeyAlias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/brandstack/acme/platform', TargetKeyId: { Ref: 'Key' } } },
+      Volume: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: false } },
+      Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/x' } },
+      Broker: { Type: 'AWS::AmazonMQ::Broker', Properties: { BrokerName: 'b', EncryptionOptions: { UseAwsOwnedKey: true } } },
+      Explained: {
+        Type: 'AWS::AmazonMQ::Broker',
+        Properties: { BrokerName: 'c', EncryptionOptions: { UseAwsOwnedKey: true } },
+        Metadata: { [ENCRYPTION_EXCEPTION_METADATA]: 'the service offers no CMK' },
       },
-    });
-    expect(atRest).toEqual({
+      Managed: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      Branded: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+    },
+  };
+
+  test('an unencrypted volume, a log group without a key and AWS keys without a reason are all refused; the explained exception and the brand key pass', () => {
+    expect(buildPosture(inputOf(fixture)).encryption.atRest).toEqual({
       'AmazonMQ::Broker b': 'aws-owned (no reason given)',
       'AmazonMQ::Broker c': 'aws-owned (reason: the service offers no CMK)',
       'EC2::Volume Volume': 'unencrypted',
       'Logs::LogGroup /x': 'aws-owned (no reason given)',
+      'SecretsManager::Secret Branded': 'alias/brandstack/acme/platform',
+      'SecretsManager::Secret Managed': 'aws-managed alias/aws/secretsmanager (no reason given)',
     });
-    expect(Object.values(atRest).filter((label) => ACCEPTED.test(label))).toEqual(['aws-owned (reason: the service offers no CMK)']);
+    expect(refused(StatefulResourcesEncryptedWithBrandKey, fixture).sort()).toEqual([
+      'AWS::AmazonMQ::Broker b',
+      'AWS::EC2::Volume Volume',
+      'AWS::Logs::LogGroup /x',
+      'AWS::SecretsManager::Secret Managed',
+    ]);
   });
 
-  test('keys are named through their aliases: brand-platform, customer:<id>', () => {
-    const { atRest } = postureOf({
-      Resources: {
-        P: { Type: 'AWS::KMS::Key', Properties: {} },
-        PAlias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/brandstack/acme/platform', TargetKeyId: { 'Fn::GetAtt': ['P', 'Arn'] } } },
-        C: { Type: 'AWS::KMS::Key', Properties: {} },
-        CAlias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/brandstack/acme/globex', TargetKeyId: { Ref: 'C' } } },
-        Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { 'Fn::GetAtt': ['P', 'Arn'] } } },
-        Data: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true, KmsKeyId: { Ref: 'C' } } },
-        Default: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true } },
-      },
-    });
+  test("a key of another brand's alias is no brand key", () => {
+    const other = structuredClone(fixture) as { Resources: Record<string, any> };
+    other.Resources.KeyAlias.Properties.AliasName = 'alias/brandstack/koala/platform';
+    expect(refused(StatefulResourcesEncryptedWithBrandKey, other)).toContain('AWS::SecretsManager::Secret Branded');
+  });
+
+  test('a key reads the same everywhere: by its alias, a key without one by its logical id', () => {
+    const { atRest } = buildPosture(
+      inputOf({
+        Resources: {
+          P: { Type: 'AWS::KMS::Key', Properties: {} },
+          PAlias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/brandstack/acme/platform', TargetKeyId: { 'Fn::GetAtt': ['P', 'Arn'] } } },
+          C: { Type: 'AWS::KMS::Key', Properties: {} },
+          CAlias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: 'alias/brandstack/acme/globex', TargetKeyId: { Ref: 'C' } } },
+          BareKey1234ABCD: { Type: 'AWS::KMS::Key', Properties: {} },
+          Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { 'Fn::GetAtt': ['P', 'Arn'] } } },
+          Data: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true, KmsKeyId: { Ref: 'C' } } },
+          ByAlias: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true, KmsKeyId: 'alias/brandstack/acme/globex' } },
+          Bare: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true, KmsKeyId: { 'Fn::GetAtt': ['BareKey1234ABCD', 'Arn'] } } },
+          Default: { Type: 'AWS::EC2::Volume', Properties: { Encrypted: true } },
+        },
+      }),
+    ).encryption;
     expect(atRest).toEqual({
-      'EC2::Volume Data': 'customer:globex',
+      'EC2::Volume Bare': 'BareKey (no alias)',
+      'EC2::Volume ByAlias': 'alias/brandstack/acme/globex',
+      'EC2::Volume Data': 'alias/brandstack/acme/globex',
       'EC2::Volume Default': 'aws-managed alias/aws/ebs (no reason given)',
-      'SecretsManager::Secret Secret': 'brand-platform',
+      'SecretsManager::Secret Secret': 'alias/brandstack/acme/platform',
     });
   });
 });

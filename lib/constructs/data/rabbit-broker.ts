@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as mq from 'aws-cdk-lib/aws-amazonmq';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENCRYPTION_EXCEPTION_METADATA } from '../../posture/sections/encryption';
+import { ENCRYPTION_EXCEPTION_METADATA } from '../../posture/exceptions';
 import { PORTS } from '../../config/ports';
 
 /**

@@ -1,0 +1,56 @@
+/**
+ * Secret stores of the External Secrets Operator: which AWS identity reads the
+ * secrets and what its IAM policies allow. A store with neither `auth` nor `role`
+ * uses the operator's own credentials: here, its EKS Pod Identity role.
+ * https://external-secrets.io/latest/provider/aws-secrets-manager/
+ */
+import { keyOf, referencedId, stripHash, templateText } from '../../naming';
+import type { TemplateView } from '../../template';
+import type { Manifests } from './manifests';
+import { followAttachment } from './secret-provenance';
+import type { IamResource, IamStatementFacts, SecretStoreFacts } from './types';
+
+/** The operator's namespace and service account, as its Helm chart installs it. */
+const OPERATOR = { namespace: 'external-secrets', serviceAccount: 'external-secrets' };
+
+export function secretStoreFacts(view: TemplateView, manifests: Manifests): SecretStoreFacts[] {
+  return [...manifests.ofKind('SecretStore'), ...manifests.ofKind('ClusterSecretStore')].map((store): SecretStoreFacts => {
+    const base = { kind: store.kind, namespace: store.metadata.namespace, name: store.metadata.name };
+    const aws = store.spec?.provider?.aws;
+    if (!aws) return { ...base, provider: { kind: 'other', providers: Object.keys(store.spec?.provider ?? {}) } };
+    const provider = { kind: 'aws' as const, service: aws.service, region: aws.region };
+    if (aws.role) return { ...base, provider: { ...provider, auth: { kind: 'role', role: aws.role } } };
+    if (aws.auth) return { ...base, provider: { ...provider, auth: { kind: 'explicit-credentials' } } };
+    const roles = view
+      .ofType('AWS::EKS::PodIdentityAssociation')
+      .filter(([, a]) => a.Properties?.Namespace === OPERATOR.namespace && a.Properties?.ServiceAccount === OPERATOR.serviceAccount)
+      .map(([, a]) => referencedId(a.Properties?.RoleArn))
+      .map((roleId) => ({ role: stripHash(roleId ?? 'unknown'), statements: iamStatements(view, roleId) }));
+    return { ...base, provider: { ...provider, auth: { kind: 'operator-pod-identity', roles } } };
+  });
+}
+
+/** Every statement of the IAM policies attached to a role, resources named. */
+function iamStatements(view: TemplateView, roleId: string | undefined): IamStatementFacts[] {
+  return view
+    .ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties?.Roles ?? []).some((r) => referencedId(r) === roleId))
+    .flatMap(([, policy]) => policy.Properties?.PolicyDocument?.Statement ?? [])
+    .map((s) => {
+      const via = s.Condition?.StringEquals?.['kms:ViaService'];
+      return {
+        effect: s.Effect,
+        actions: [s.Action ?? []].flat(),
+        resources: ([] as unknown[]).concat(s.Resource ?? []).map((r) => iamResource(view, r)),
+        viaService: via === undefined ? undefined : templateText(via),
+      };
+    });
+}
+
+function iamResource(view: TemplateView, value: unknown): IamResource {
+  const id = followAttachment(view, referencedId(value));
+  const type = id === undefined ? undefined : view.get(id)?.Type;
+  if (type === 'AWS::KMS::Key') return { kind: 'key', key: keyOf(view, value) };
+  if (id) return { kind: 'resource', name: stripHash(id), type: type ?? 'unknown' };
+  return { kind: 'literal', text: templateText(value) };
+}

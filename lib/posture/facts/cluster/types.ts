@@ -1,0 +1,243 @@
+/** Typed facts of the EKS cluster and what runs in it. */
+import type { KeyRef } from '../../naming';
+import type { Labels } from './manifests';
+
+export interface AccessEntryFacts {
+  /** The IAM role, by logical id without hash. */
+  readonly role: string;
+  /** `EC2`, `STANDARD` ...; EKS's default is STANDARD. */
+  readonly type?: string;
+  readonly policies: ReadonlyArray<{ readonly policy: string; readonly scope?: string }>;
+}
+
+export interface ControlPlaneFacts {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly kubernetesVersion?: string;
+  /** EKS's defaults: public (from 0.0.0.0/0), not private. */
+  readonly endpoint: { readonly publicAccess: boolean; readonly privateAccess: boolean; readonly publicCidrs: readonly string[] };
+  /** EKS's default is CONFIG_MAP. */
+  readonly authenticationMode: string;
+  /** The principal that creates the cluster is made cluster admin (EKS's default). */
+  readonly creatorIsAdmin: boolean;
+  /** Envelope encryption of Kubernetes resources (`secrets`) with a KMS key. */
+  readonly envelopeEncryption: ReadonlyArray<{ readonly resources: readonly string[]; readonly key: KeyRef }>;
+  readonly logTypes: readonly string[];
+  /** The control-plane log group `/aws/eks/<name>/cluster`, when the stack creates it. */
+  readonly logGroup?: { readonly name: string; readonly key?: KeyRef; readonly retentionDays?: number };
+  readonly accessEntries: readonly AccessEntryFacts[];
+  readonly addons: ReadonlyArray<{ readonly name: string; readonly version?: string }>;
+  readonly helmReleases: ReadonlyArray<{ readonly release: string; readonly chart: string; readonly version?: string; readonly repository: string }>;
+}
+
+export interface ComputeFacts {
+  /** EKS Auto Mode, and the built-in node pools it runs. */
+  readonly autoMode?: { readonly nodePools: readonly string[] };
+  readonly nodeClasses: ReadonlyArray<{ readonly name: string; readonly volumeSize?: string; readonly volumeKey?: KeyRef; readonly networkPolicyDefault: string }>;
+  readonly nodePools: ReadonlyArray<{ readonly name: string; readonly requirements: Readonly<Record<string, readonly string[]>>; readonly cpuLimit?: string; readonly expireAfter?: string }>;
+  /** The VPC CNI enforces NetworkPolicies (its network policy controller is on). */
+  readonly networkPolicyController: boolean;
+}
+
+export type CertificateFacts =
+  | { readonly kind: 'acm'; readonly domain: string; readonly validation: string }
+  | { readonly kind: 'external'; readonly arn: string }
+  | { readonly kind: 'none' };
+
+/** The ingress controller's Service of type LoadBalancer, from its Helm values and AWS Load Balancer annotations. */
+export interface LoadBalancerServiceFacts {
+  readonly release: string;
+  /** `internet-facing` or `internal` (the default). */
+  readonly scheme: string;
+  readonly loadBalancerClass: string;
+  /** Listener ports that terminate TLS. */
+  readonly tlsPorts?: string;
+  readonly certificate: CertificateFacts;
+  readonly sslPolicy?: string;
+  readonly proxyProtocolV2: boolean;
+}
+
+export interface EntrypointFacts {
+  readonly release: string;
+  readonly name: string;
+  readonly exposedPort: number | string;
+  readonly tlsAtTraefik: boolean;
+}
+
+export type ClientCriterion = { readonly kind: 'client-ip'; readonly depth: number } | { readonly kind: 'header'; readonly header: string } | { readonly kind: 'host' };
+
+export type RouteLimit =
+  | { readonly kind: 'rate'; readonly average: number; readonly period: string; readonly burst: number; readonly per: ClientCriterion }
+  | { readonly kind: 'in-flight'; readonly amount: number; readonly per: ClientCriterion }
+  | { readonly kind: 'missing'; readonly middleware: string };
+
+export interface RouteFacts {
+  readonly host?: string;
+  readonly path?: string;
+  readonly namespace?: string;
+  readonly service?: string;
+  readonly port?: number;
+  readonly limits: readonly RouteLimit[];
+}
+
+export interface IngressFacts {
+  readonly controllers: ReadonlyArray<{ readonly loadBalancer: LoadBalancerServiceFacts; readonly entrypoints: readonly EntrypointFacts[] }>;
+  readonly routes: readonly RouteFacts[];
+}
+
+export type PolicyPeer =
+  | { readonly kind: 'ip-block'; readonly cidr: string }
+  | {
+      readonly kind: 'pods';
+      readonly namespace: { readonly kind: 'same' } | { readonly kind: 'named'; readonly name: string } | { readonly kind: 'any' };
+      /** Undefined: all pods. */
+      readonly podLabels?: Labels;
+    };
+
+export interface PolicyRuleFacts {
+  /** Empty: any peer. */
+  readonly peers: readonly PolicyPeer[];
+  /** Empty: any port. */
+  readonly ports: ReadonlyArray<{ readonly protocol: string; readonly port?: number | string }>;
+}
+
+export interface NetworkPolicyFacts {
+  readonly name: string;
+  readonly namespace?: string;
+  /** An empty pod selector: the policy applies to every pod of the namespace. */
+  readonly selectsAllPods: boolean;
+  readonly podSelector: Labels;
+  /** As Kubernetes reads it: Ingress always, Egress when listed or when egress rules exist. */
+  readonly policyTypes: readonly string[];
+  readonly ingress: readonly PolicyRuleFacts[];
+  readonly egress: readonly PolicyRuleFacts[];
+}
+
+export interface NamespaceFacts {
+  readonly name: string;
+  /** Enrolled in the Istio ambient mesh (`istio.io/dataplane-mode: ambient`). */
+  readonly ambientMesh: boolean;
+  /** The Pod Security Standard level enforced (`pod-security.kubernetes.io/enforce`). */
+  readonly podSecurity?: string;
+  readonly peerAuthentications: ReadonlyArray<{ readonly name: string; readonly mode?: string }>;
+  /** NetworkPolicies that select every pod of the namespace. */
+  readonly namespacePolicies: readonly NetworkPolicyFacts[];
+}
+
+export interface SecurityContextFacts {
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly privileged?: boolean;
+  readonly drop?: readonly string[];
+  readonly add?: readonly string[];
+  readonly seccompProfile?: string;
+}
+
+export interface ProbeFacts {
+  readonly check: { readonly kind: 'http'; readonly path?: string; readonly port?: number | string } | { readonly kind: 'tcp'; readonly port?: number | string } | { readonly kind: 'exec' };
+  /** Kubernetes' defaults: every 10 s, failing after 3. */
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+}
+
+export interface ContainerFacts {
+  readonly name: string;
+  readonly probes: { readonly readiness?: ProbeFacts; readonly liveness?: ProbeFacts; readonly startup?: ProbeFacts };
+  readonly resources: { readonly cpuRequest?: string; readonly cpuLimit?: string; readonly memoryRequest?: string; readonly memoryLimit?: string };
+  readonly securityContext?: SecurityContextFacts;
+}
+
+export type SecretsManagerSecretRef =
+  | { readonly kind: 'stack'; readonly logicalId: string; readonly name: string; readonly key: KeyRef }
+  | { readonly kind: 'external'; readonly reference: string };
+
+export type SecretSourceFacts =
+  | { readonly kind: 'no-external-secret' }
+  | { readonly kind: 'key-not-written'; readonly externalSecret: string }
+  | {
+      readonly kind: 'external-secrets';
+      /** `<namespace>/<name>`. */
+      readonly externalSecret: string;
+      readonly store?: string;
+      readonly refreshInterval: string;
+      /** The key is one remote value as is, not composed by a template. */
+      readonly verbatim: boolean;
+      readonly inputs: ReadonlyArray<{ readonly secret: SecretsManagerSecretRef; readonly properties: readonly string[] }>;
+      /** The libpq `sslmode` the composed connection string asks for. */
+      readonly sslMode?: string;
+    };
+
+/** One secret setting of a workload: where the container reads it, the Kubernetes Secret, and what fills that Secret. */
+export interface SecretSettingFacts {
+  readonly setting: string;
+  readonly via:
+    | { readonly kind: 'env' }
+    | { readonly kind: 'file'; readonly variable: string; readonly path: string; readonly mode: number; readonly readOnly: boolean; readonly subPath: boolean };
+  readonly secret: { readonly name: string; readonly key: string };
+  readonly source: SecretSourceFacts;
+}
+
+export interface PodIdentityFacts {
+  readonly serviceAccount: string;
+  readonly role: string;
+  /** Keys whose key policy allows the role something. */
+  readonly keysNamingRole: readonly KeyRef[];
+  /** Actions of the IAM policies attached to the role. */
+  readonly iamActions: readonly string[];
+}
+
+export interface WorkloadFacts {
+  readonly namespace: string;
+  readonly name: string;
+  readonly replicas: number;
+  readonly autoscaler?: { readonly minReplicas?: number; readonly maxReplicas?: number; readonly cpuTarget?: number };
+  readonly zoneSpread: ReadonlyArray<{ readonly maxSkew: number; readonly whenUnsatisfiable: string }>;
+  readonly strategy: { readonly type?: string; readonly rollingUpdate?: { readonly maxUnavailable?: number | string; readonly maxSurge?: number | string } };
+  readonly containers: readonly ContainerFacts[];
+  readonly podSecurityContext?: SecurityContextFacts;
+  /** Kubernetes mounts the service account token unless told not to. */
+  readonly serviceAccountTokenMounted: boolean;
+  readonly disruptionBudget?: { readonly maxUnavailable?: number | string; readonly minAvailable?: number | string };
+  readonly podIdentity?: PodIdentityFacts;
+  readonly secrets: readonly SecretSettingFacts[];
+  /** NetworkPolicies that select the workload's pods. */
+  readonly networkPolicies: readonly NetworkPolicyFacts[];
+  /** The mode of the namespace-wide PeerAuthentication, when there is one (`UNSET` when it sets none). */
+  readonly namespaceMtls?: string;
+}
+
+export type IamResource =
+  | { readonly kind: 'key'; readonly key: KeyRef }
+  /** A resource of the stack (an RDS secret attachment followed to its secret), by name and CloudFormation type. */
+  | { readonly kind: 'resource'; readonly name: string; readonly type: string }
+  | { readonly kind: 'literal'; readonly text: string };
+
+export interface IamStatementFacts {
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly resources: readonly IamResource[];
+  readonly viaService?: string;
+}
+
+export type SecretStoreAuth =
+  | { readonly kind: 'role'; readonly role: string }
+  | { readonly kind: 'explicit-credentials' }
+  | { readonly kind: 'operator-pod-identity'; readonly roles: ReadonlyArray<{ readonly role: string; readonly statements: readonly IamStatementFacts[] }> };
+
+export interface SecretStoreFacts {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly provider: { readonly kind: 'aws'; readonly service?: string; readonly region?: string; readonly auth: SecretStoreAuth } | { readonly kind: 'other'; readonly providers: readonly string[] };
+}
+
+export interface ClusterFacts {
+  readonly controlPlane: ControlPlaneFacts;
+  readonly compute: ComputeFacts;
+  readonly ingress: IngressFacts;
+  readonly namespaces: readonly NamespaceFacts[];
+  readonly secretStores: readonly SecretStoreFacts[];
+  readonly workloads: readonly WorkloadFacts[];
+}

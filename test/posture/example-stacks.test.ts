@@ -1,0 +1,84 @@
+/**
+ * What the rules cannot know, because it is brand data rather than the
+ * template's: checked on the facts of every example BrandStack. (The rules
+ * check the shape: SSH only from a narrow range; this checks it is the
+ * brand's VPN.) Each assertion reads typed facts, not rendered lines.
+ */
+import { BrandRegistry } from '../../lib/config/registry';
+import { platformKeyAlias } from '../../lib/config/naming';
+import { keyLabel } from '../../lib/posture/naming';
+import { EXAMPLE_TARGETS } from '../helpers/synth';
+import { factsOf } from './facts';
+
+const registry = BrandRegistry.load();
+
+describe.each(EXAMPLE_TARGETS)('facts of BrandStack $brand/$stage', (target) => {
+  const brand = registry.brands.find((b) => b.id === target.brand)!;
+  const facts = () => factsOf(target);
+  const cluster = () => facts().cluster!;
+  const workload = () => cluster().workloads.find((w) => `${w.namespace}/${w.name}` === 'identity/token-service')!;
+
+  test('SSH is admitted once: to the bastion, from the brand VPN; the bastion is the only public host', () => {
+    const ssh = facts().network.ingressRules.filter((r) => r.protocol !== 'udp' && (r.protocol === 'all' || r.ports === 'all' || (r.ports.from <= 22 && 22 <= r.ports.to)));
+    expect(ssh.filter((r) => !(r.protocol === 'all' && r.source.kind === 'security-group'))).toEqual([
+      { securityGroup: 'BastionSecurityGroup', protocol: 'tcp', ports: { from: 22, to: 22 }, source: { kind: 'cidr', cidr: brand.network.vpnCidr } },
+    ]);
+    expect(facts().network.publicHosts).toEqual([{ name: 'BastionInstance', via: { kind: 'elastic-ip', elasticIp: 'BastionAddress' }, securityGroups: ['BastionSecurityGroup'] }]);
+    expect(facts().network.loadBalancers).toEqual([]);
+    expect(facts().network.apiEndpoints).toEqual([{ cluster: 'Cluster', publicAccess: false, publicCidrs: [] }]);
+  });
+
+  test('every flow log and every secret is under the platform key', () => {
+    const platform = platformKeyAlias(target.brand);
+    for (const vpc of facts().network.vpcs) {
+      expect(vpc.flowLogs.map((f) => [f.trafficType, f.destination.kind === 'log-group' && f.destination.key && keyLabel(f.destination.key)])).toEqual([['ALL', platform]]);
+    }
+    const secrets = workload().secrets;
+    expect(secrets.map((s) => s.setting)).toEqual(['ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'DATABASE_URL']);
+    for (const s of secrets) {
+      expect(s.source).toMatchObject({ kind: 'external-secrets', externalSecret: 'identity/identity-runtime', store: 'aws-secrets-manager' });
+      const inputs = s.source.kind === 'external-secrets' ? s.source.inputs : [];
+      expect(inputs.length).toBeGreaterThan(0);
+      for (const { secret } of inputs) expect(secret.kind === 'stack' && keyLabel(secret.key)).toBe(platform);
+    }
+  });
+
+  test('the rotated database password reaches running pods: a read-only 0400 file the kubelet refreshes, refreshed by the operator every minute', () => {
+    const url = workload().secrets.find((s) => s.setting === 'DATABASE_URL')!;
+    expect(url.via).toEqual({ kind: 'file', variable: 'DATABASE_URL_FILE', path: '/run/secrets/identity-runtime/DATABASE_URL', mode: 0o400, readOnly: true, subPath: false });
+    expect(url.source).toMatchObject({ kind: 'external-secrets', refreshInterval: '1m', verbatim: false, sslMode: 'verify-full' });
+    const inputs = url.source.kind === 'external-secrets' ? url.source.inputs : [];
+    expect(inputs.map(({ secret, properties }) => [secret.kind === 'stack' && secret.name, properties])).toEqual([['BrandStackDatabaseClusterSecret', ['username', 'password', 'host', 'port']]]);
+  });
+
+  test("the secrets operator reads with its own Pod Identity role, GetSecretValue on the runtime's secrets only", () => {
+    const [store] = cluster().secretStores;
+    expect(store).toMatchObject({ kind: 'SecretStore', namespace: 'identity', name: 'aws-secrets-manager', provider: { kind: 'aws', service: 'SecretsManager', region: facts().placement.region } });
+    const auth = store.provider.kind === 'aws' ? store.provider.auth : undefined;
+    expect(auth?.kind === 'operator-pod-identity' && auth.roles.map((r) => r.role)).toEqual(['ClusterSecretsControllerRole']);
+    const statements = auth?.kind === 'operator-pod-identity' ? auth.roles[0].statements : [];
+    expect(statements.map((s) => s.actions)).toEqual([['secretsmanager:GetSecretValue'], ['kms:Decrypt']]);
+  });
+
+  test('the ingress: an internet-facing NLB terminating TLS 1.3/1.2 on 443 with the DNS-validated certificate of the brand domain, client IP kept', () => {
+    const [{ loadBalancer, entrypoints }] = cluster().ingress.controllers;
+    expect(loadBalancer).toEqual({
+      release: 'traefik',
+      scheme: 'internet-facing',
+      loadBalancerClass: 'eks.amazonaws.com/nlb',
+      tlsPorts: '443',
+      certificate: { kind: 'acm', domain: brand.domain, validation: 'DNS' },
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      proxyProtocolV2: true,
+    });
+    expect(entrypoints).toEqual([{ release: 'traefik', name: 'websecure', exposedPort: 443, tlsAtTraefik: false }]);
+    expect(cluster().ingress.routes.map((r) => `${r.host}${r.path}`)).toEqual([`${brand.domain}/.well-known/`, `${brand.domain}/t/`]);
+  });
+
+  test('the cluster: private endpoint, secrets under the platform key, every control-plane log', () => {
+    const cp = cluster().controlPlane;
+    expect(cp.endpoint).toEqual({ publicAccess: false, privateAccess: true, publicCidrs: [] });
+    expect(cp.envelopeEncryption.map((c) => [c.resources, keyLabel(c.key)])).toEqual([[['secrets'], platformKeyAlias(target.brand)]]);
+    expect(cp.logTypes).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+  });
+});
