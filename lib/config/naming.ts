@@ -53,3 +53,18 @@ export function keyAlias(brandId: string, keyName: string): string {
 export function platformKeyAlias(brandId: string): string {
   return keyAlias(brandId, PLATFORM_KEY_NAME);
 }
+
+/** Tag keys every resource of a brand carries; the posture model checks them. */
+export const BRAND_TAGS = {
+  brand: 'brandstack:brand',
+  stage: 'brandstack:stage',
+  residency: 'brandstack:residency-country',
+} as const;
+
+/**
+ * The encryption-context key every envelope operation with a customer key must
+ * carry: `{ "brandstack:customer": "<customer id>" }`. The key policy requires it,
+ * so a data key generated for one customer cannot be decrypted under another
+ * customer's name, and CloudTrail records which customer each call was for.
+ */
+export const CUSTOMER_ENCRYPTION_CONTEXT_KEY = 'brandstack:customer';

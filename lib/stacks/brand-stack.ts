@@ -1,6 +1,6 @@
 import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { brandStackName, dataName, documentDbClusterName } from '../config/naming';
+import { BRAND_TAGS, brandStackName, dataName, documentDbClusterName } from '../config/naming';
 import type { BrandTarget } from '../config/registry';
 import { removalPolicyFor } from '../config/stages';
 import { BrandBackup } from '../constructs/backup/brand-backup';
@@ -18,13 +18,6 @@ export interface BrandStackProps extends StackProps {
   /** The brand, region and stage this stack is for. */
   readonly target: BrandTarget;
 }
-
-/** Tag keys every resource of a brand carries. */
-export const BRAND_TAGS = {
-  brand: 'brandstack:brand',
-  stage: 'brandstack:stage',
-  residency: 'brandstack:residency-country',
-} as const;
 
 /**
  * One brand's dedicated, isolated, encrypted stack. Composition only: each

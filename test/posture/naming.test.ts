@@ -1,9 +1,8 @@
 /** The one spelling of names: hash suffixes, references, values and keys. */
-import { CUSTOMER_ENCRYPTION_CONTEXT_KEY } from '../../lib/constructs/keys/brand-keys';
+import { BRAND_TAGS, CUSTOMER_ENCRYPTION_CONTEXT_KEY } from '../../lib/config/naming';
 import { keyAlias, platformKeyAlias } from '../../lib/config/naming';
 import { CUSTOMER_CONTEXT_CONDITION } from '../../lib/posture/facts/encryption';
 import { REQUIRED_BRAND_TAGS } from '../../lib/posture/rules/placement/brand-tags-on-every-resource';
-import { BRAND_TAGS } from '../../lib/stacks/brand-stack';
 import { describeValue, keyLabel, keyOf, referencedIds, referenceOf, stripHash, templateText } from '../../lib/posture/naming';
 import { TemplateView } from '../../lib/posture/template';
 
@@ -80,7 +79,7 @@ describe('keys and values', () => {
     expect(describeValue(view, undefined)).toBe('none');
   });
 
-  test("the conventions lib/posture may not import are the constructs' and the stack's", () => {
+  test('the posture checks the tags and encryption context of lib/config/naming.ts', () => {
     expect(CUSTOMER_CONTEXT_CONDITION).toBe(`kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`);
     expect([...REQUIRED_BRAND_TAGS].sort()).toEqual(Object.values(BRAND_TAGS).sort());
     expect(keyAlias('acme', 'globex')).toBe('alias/brandstack/acme/globex');

@@ -2,16 +2,10 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { keyAlias, PLATFORM_KEY_NAME, platformKeyAlias } from '../../config/naming';
+import { CUSTOMER_ENCRYPTION_CONTEXT_KEY, keyAlias, PLATFORM_KEY_NAME, platformKeyAlias } from '../../config/naming';
 
-/**
- * The encryption-context pair every envelope operation with a customer key
- * must carry: `{ "brandstack:customer": "<customer id>" }`. The key policy
- * requires it, so a data key generated for one customer cannot be decrypted
- * under another customer's name, and CloudTrail records which customer each
- * call was for.
- */
-export const CUSTOMER_ENCRYPTION_CONTEXT_KEY = 'brandstack:customer';
+/** Re-exported: the constructs' callers name the context key through the keys construct. */
+export { CUSTOMER_ENCRYPTION_CONTEXT_KEY };
 
 /**
  * What the account root may do with a customer key: administer it, never use it.

@@ -13,7 +13,7 @@ import { IngressController } from '../../../lib/constructs/cluster/ingress-contr
 import { RuntimeSecrets } from '../../../lib/constructs/cluster/runtime-secrets';
 import { SecretsOperator } from '../../../lib/constructs/cluster/secrets-operator';
 import { ServiceMesh } from '../../../lib/constructs/cluster/service-mesh';
-import { clusterPosture, HELM_RESOURCE_TYPE, kubernetesObjects, MANIFEST_RESOURCE_TYPE } from '../../../lib/posture/sections/cluster';
+import { buildPosture, HELM_RESOURCE_TYPE, kubernetesObjects, MANIFEST_RESOURCE_TYPE } from '../../../lib/posture';
 import { TemplateView } from '../../../lib/posture/template';
 import { synthTarget } from '../../helpers/synth';
 
@@ -180,7 +180,7 @@ describe.each([
     chart.Properties.Manifest['Fn::Join'][1] = chart.Properties.Manifest['Fn::Join'][1].map((part: unknown) =>
       typeof part === 'string' ? part.replace('"ADMIN_TOKEN":"{{ .adminToken }}",', '') : part,
     );
-    const posture = clusterPosture({ stackName: 'BrandStack', region: 'eu-central-1', template: new TemplateView(json) })!;
+    const posture = buildPosture({ stackName: 'BrandStack', region: 'eu-central-1', template: new TemplateView(json) }).cluster!;
     expect(posture.workloads['identity/token-service'].secrets.find((l) => l.startsWith('ADMIN_TOKEN'))).toBe(
       'ADMIN_TOKEN ← Secret identity-runtime/ADMIN_TOKEN: NOT PRODUCED (ExternalSecret identity/identity-runtime writes no ADMIN_TOKEN)',
     );
@@ -195,7 +195,7 @@ describe.each([
         : part,
     );
     expect(JSON.stringify(chart.Properties.Manifest)).toContain('subPath');
-    const posture = clusterPosture({ stackName: 'BrandStack', region: 'eu-central-1', template: new TemplateView(json) })!;
+    const posture = buildPosture({ stackName: 'BrandStack', region: 'eu-central-1', template: new TemplateView(json) }).cluster!;
     expect(posture.workloads['identity/token-service'].secrets.find((l) => l.startsWith('DATABASE_URL'))).toMatch(
       /^DATABASE_URL ← mounted file \/run\/secrets\/identity-runtime\/DATABASE_URL \(read-only, mode 0400, subPath mount: NOT REFRESHED by the kubelet;/,
     );

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RABBITMQ_AWS_OWNED_KEY_REASON, RabbitBroker, type RabbitBrokerProps } from '../../../lib/constructs/data/rabbit-broker';
-import { ENCRYPTION_EXCEPTION_METADATA } from '../../../lib/posture/sections/encryption';
+import { ENCRYPTION_EXCEPTION_METADATA } from '../../../lib/posture';
 import { dataFixture, keyRef } from './fixture';
 
 function build(props: Partial<RabbitBrokerProps> = {}) {

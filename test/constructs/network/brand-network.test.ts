@@ -8,7 +8,7 @@ import { STAGE_PROFILES } from '../../../lib/config/stages';
 import { findRegion } from '../../../lib/config/regions';
 import { BrandRegistry } from '../../../lib/config/registry';
 import { AUTH_FAILURE_TERMS } from '../../../lib/constructs/logging/auth-failure-alarm';
-import { parseRule, type IngressRule } from '../../../lib/posture/sections/network';
+import { parseRule, type IngressRule } from '../../../lib/posture';
 import { EXAMPLE_TARGETS, synthTarget } from '../../helpers/synth';
 
 const registry = BrandRegistry.load();

@@ -1,5 +1,5 @@
 /** The stack's KMS keys: alias, purpose, spec, rotation, deletion window and key policy. */
-import { keyAlias, platformKeyAlias } from '../../../config/naming';
+import { CUSTOMER_ENCRYPTION_CONTEXT_KEY, keyAlias, platformKeyAlias } from '../../../config/naming';
 import { keyOf, referenceOf, stripHash, templateText } from '../../naming';
 import type { CfnPolicyStatement, CfnValue, TemplateView } from '../../template';
 import type { KeyFacts, KeyPolicyStatementFacts, KeyPurpose, PolicyCondition } from './types';
@@ -27,12 +27,8 @@ function purposeOf(alias: string | undefined, brand: string | undefined): KeyPur
   return alias.startsWith(prefix) ? { kind: 'customer', customer: alias.slice(prefix.length) } : { kind: 'other' };
 }
 
-/**
- * The encryption-context key a customer key's grants require, `brandstack:customer`
- * (CUSTOMER_ENCRYPTION_CONTEXT_KEY of lib/constructs/keys/brand-keys.ts, which
- * lib/posture may not import; test/posture pins the two together).
- */
-export const CUSTOMER_CONTEXT_CONDITION = 'kms:EncryptionContext:brandstack:customer';
+/** The condition key a customer key's grants require (lib/config/naming.ts). */
+export const CUSTOMER_CONTEXT_CONDITION = `kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`;
 
 const asList = (value: CfnValue): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 

@@ -1,10 +1,11 @@
 /** Where the stack lives: region, the zones its subnets use, and the brand tags its resources carry. */
+import { BRAND_TAGS } from '../../../config/naming';
 import type { TemplateView } from '../../template';
 
-/** Tags the stack puts on every taggable resource start with this (lib/stacks/brand-stack.ts BRAND_TAGS). */
+/** Tags the stack puts on every taggable resource start with this (BRAND_TAGS, lib/config/naming.ts). */
 export const TAG_PREFIX = 'brandstack:';
 /** The tag naming the brand. */
-export const BRAND_TAG = `${TAG_PREFIX}brand`;
+export const BRAND_TAG = BRAND_TAGS.brand;
 
 export interface TaggedResource {
   readonly logicalId: string;

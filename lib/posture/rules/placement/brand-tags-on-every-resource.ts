@@ -1,9 +1,9 @@
+import { BRAND_TAGS } from '../../../config/naming';
 import { postureRule } from '../rule';
-import { TAG_PREFIX } from '../../facts/placement';
 import type { TaggedResource } from '../../facts/placement';
 
-/** The tags every resource of a brand carries (lib/stacks/brand-stack.ts BRAND_TAGS). */
-export const REQUIRED_BRAND_TAGS = ['brand', 'stage', 'residency-country'].map((t) => `${TAG_PREFIX}${t}`);
+/** The tags every resource of a brand carries (lib/config/naming.ts). */
+export const REQUIRED_BRAND_TAGS: readonly string[] = Object.values(BRAND_TAGS);
 
 /** The stack's value of a tag: the one most of its resources carry. */
 function stackValue(resources: readonly TaggedResource[], tag: string): string | undefined {
