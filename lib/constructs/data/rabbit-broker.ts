@@ -120,8 +120,10 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
         },
       ],
       logs: { general: true },
-      // See RABBITMQ_AWS_OWNED_KEY_REASON: there is no customer-managed option for RabbitMQ.
-      encryptionOptions: { useAwsOwnedKey: true },
+      // No EncryptionOptions: RabbitMQ brokers always use an AWS-owned key (RABBITMQ_AWS_OWNED_KEY_REASON), and
+      // Amazon MQ refuses the property for them ("encryptionOptions is not supported for RabbitMQ brokers"; the
+      // CloudFormation reference for AWS::AmazonMQ::Broker EncryptionOptions: "Does not apply to RabbitMQ brokers",
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-encryptionoptions.html).
       maintenanceWindowStartTime: { dayOfWeek: 'SUNDAY', timeOfDay: '03:00', timeZone: 'UTC' },
     });
     this.broker.addMetadata(ENCRYPTION_EXCEPTION_METADATA, RABBITMQ_AWS_OWNED_KEY_REASON);
