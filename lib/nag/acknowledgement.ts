@@ -88,12 +88,21 @@ function matches(target: AcknowledgementTarget, resource: CfnResource): boolean 
     if (!types.includes(resource.cfnResourceType)) return false;
   }
   if (target.within !== undefined && !isWithin(resource, target.within)) return false;
-  if (target.where !== undefined) {
-    const properties = Stack.of(resource).resolve((resource as unknown as { _toCloudFormation(): { Resources: Record<string, { Properties?: Record<string, unknown> }> } })._toCloudFormation());
-    const rendered = Object.values(properties.Resources as Record<string, { Properties?: Record<string, unknown> }>)[0]?.Properties ?? {};
-    if (!target.where(rendered)) return false;
-  }
+  if (target.where !== undefined && !target.where(renderedProperties(resource))) return false;
   return true;
+}
+
+type RenderedTemplate = { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+
+/**
+ * The resource's properties as they will be synthesized (what cdk-nag's rules read too).
+ * aws-cdk-lib renders a resource with `_toCloudFormation()`, which is marked internal but is what
+ * its own assertions library uses; a public L1 getter would give the props before overrides.
+ * Rendered only for the few resources that already matched on type and scope.
+ */
+function renderedProperties(resource: CfnResource): Record<string, unknown> {
+  const rendered = Stack.of(resource).resolve((resource as unknown as { _toCloudFormation(): RenderedTemplate })._toCloudFormation()) as RenderedTemplate;
+  return Object.values(rendered.Resources)[0]?.Properties ?? {};
 }
 
 function isWithin(resource: IConstruct, within: NonNullable<AcknowledgementTarget['within']>): boolean {
