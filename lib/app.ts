@@ -26,7 +26,7 @@ export function buildApp(options: BrandstackAppOptions = {}): App {
   const app = new App(options);
   const context = (key: string): unknown => app.node.tryGetContext(key);
   const registry = BrandRegistry.load(options.brandsDir);
-  const target = resolveTarget(registry, { brand: context('brand'), region: context('region'), stage: context('stage') });
+  const target = resolveTarget(registry, { brand: context('brand'), region: context('region'), stage: context('stage'), environment: context('environment') });
   // The CLI may pass CDK_DEFAULT_ACCOUNT empty (no credentials): that means no account, not account ''.
   const account = options.account ?? (process.env.CDK_DEFAULT_ACCOUNT || undefined) ?? (context('account') as string | undefined);
   // lib/pipeline/stack-selection.ts: the pipeline re-synthesizes every promoted BrandStack, so it is built only when wanted.

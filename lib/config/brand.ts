@@ -6,6 +6,9 @@
 import { isPrivate, overlaps, parseCidr, type Ipv4Cidr } from './cidr';
 import { BrandConfigError } from './errors';
 import { DNS_NAME, EMAIL_ADDRESS } from './formats';
+import { parseOperators, type BrandOperators } from './access';
+import { parseDns, type BrandDns } from './dns';
+import { isRecord, rejectDuplicates, rejectUnknown, requireString, requireStringArray, type Fail } from './fields';
 import { PLATFORM_KEY_NAME } from './naming';
 import { deployableRegionCodes, findRegion } from './regions';
 import { STAGE_NAMES, isStageName, type StageName } from './stages';
@@ -42,6 +45,10 @@ export interface BrandConfig {
   readonly securityContactEmail: string;
   /** Aurora capacity mode per stage. Serverless v2 unless a stage says otherwise. */
   readonly database: Readonly<Record<StageName, DatabaseMode>>;
+  /** How the brand's hostnames are published and its certificates validated (lib/config/dns.ts). */
+  readonly dns: BrandDns;
+  /** Operator roles for the cluster, and the administrators of the brand's keys (lib/config/access.ts). */
+  readonly operators: BrandOperators;
 }
 
 const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -50,7 +57,7 @@ const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** The platform key's alias suffix; a customer with this id would collide with it. */
 
-const TOP_LEVEL_FIELDS = ['id', 'displayName', 'homeRegion', 'allowedRegions', 'defaultStage', 'customers', 'network', 'domain', 'securityContactEmail', 'database'];
+const TOP_LEVEL_FIELDS = ['id', 'displayName', 'homeRegion', 'allowedRegions', 'defaultStage', 'customers', 'network', 'domain', 'securityContactEmail', 'database', 'dns', 'operators'];
 const NETWORK_FIELDS = ['appCidr', 'mongoCidr', 'rabbitCidr', 'vpnCidr'];
 
 /** Validates the parsed JSON of one brand file. `file` is used in every error message. */
@@ -100,11 +107,11 @@ export function parseBrand(file: string, raw: unknown): BrandConfig {
   if (!EMAIL_ADDRESS.test(securityContactEmail)) fail('securityContactEmail', `'${securityContactEmail}' is not an e-mail address`);
 
   const database = parseDatabase(raw.database, fail);
+  const dns = parseDns(raw.dns, domain, allowedRegions, fail);
+  const operators = parseOperators(raw.operators, fail);
 
-  return { id, displayName, homeRegion, allowedRegions, defaultStage: defaultStage as StageName, customers, network, domain, securityContactEmail, database };
+  return { id, displayName, homeRegion, allowedRegions, defaultStage: defaultStage as StageName, customers, network, domain, securityContactEmail, database, dns, operators };
 }
-
-type Fail = (field: string, problem: string) => never;
 
 function parseNetwork(raw: unknown, fail: Fail): BrandNetwork {
   if (!isRecord(raw)) return fail('network', `must be an object with ${NETWORK_FIELDS.join(', ')}`);
@@ -148,34 +155,4 @@ function parseDatabase(raw: unknown, fail: Fail): Record<StageName, DatabaseMode
     result[stage] = mode as DatabaseMode;
   }
   return result;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function rejectUnknown(raw: Record<string, unknown>, known: string[], prefix: string, fail: Fail) {
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) fail(`${prefix}${key}`, `is not a known field; known fields: ${known.join(', ')}`);
-  }
-}
-
-function requireString(raw: Record<string, unknown>, field: string, fail: Fail, prefix = ''): string {
-  const value = raw[field];
-  if (typeof value !== 'string' || value.trim() === '') return fail(`${prefix}${field}`, `is required and must be a non-empty string (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function requireStringArray(raw: Record<string, unknown>, field: string, fail: Fail): string[] {
-  const value = raw[field];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) return fail(field, `is required and must be an array of strings (got ${JSON.stringify(value)})`);
-  return value as string[];
-}
-
-function rejectDuplicates(values: readonly string[], field: string, fail: Fail) {
-  const seen = new Set<string>();
-  for (const value of values) {
-    if (seen.has(value)) fail(field, `lists '${value}' more than once`);
-    seen.add(value);
-  }
 }

@@ -68,3 +68,34 @@ export const BRAND_TAGS = {
  * customer's name, and CloudTrail records which customer each call was for.
  */
 export const CUSTOMER_ENCRYPTION_CONTEXT_KEY = 'brandstack:customer';
+
+/** The environment whose stacks also serve the brand's public name (latency-routed across its regions). */
+export const PRODUCTION_ENVIRONMENT = 'prod';
+
+/** What a hostname is built from: the brand's domain, the environment and the region. */
+export interface HostnameTarget {
+  readonly brand: { readonly domain: string };
+  /** The promotion stage (test, staging, preprod, prod), or the `environment` context of a direct deploy. */
+  readonly environment: string;
+  readonly region: { readonly code: string };
+}
+
+/**
+ * The hostname one deployed BrandStack answers on: `<region>.<environment>.<domain>`,
+ * e.g. `eu-central-1.test.id.acme.example.com`. Every brand × environment × region
+ * has its own, so each pipeline stage smoke-tests what it deployed.
+ */
+export function stackHostname(target: HostnameTarget): string {
+  return `${target.region.code}.${target.environment}.${target.brand.domain}`;
+}
+
+/** Whether this stack also answers on the brand's public name, through a latency record. */
+export function servesPublicName(target: Pick<HostnameTarget, 'environment'>): boolean {
+  return target.environment === PRODUCTION_ENVIRONMENT;
+}
+
+/**
+ * ACM refuses a certificate whose first domain name is longer than 64 octets
+ * (https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html, "Domain names").
+ */
+export const MAX_CERTIFICATE_NAME_LENGTH = 64;

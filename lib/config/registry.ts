@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseBrand, type BrandConfig } from './brand';
+import { ANY_ENVIRONMENT, certificateKey, ENVIRONMENT_NAME, hostedZoneFor } from './dns';
 import { BrandConfigError } from './errors';
+import { MAX_CERTIFICATE_NAME_LENGTH, stackHostname } from './naming';
 import { findRegion, type RegionEntry } from './regions';
 import { STAGE_NAMES, STAGE_PROFILES, isStageName, type StageProfile } from './stages';
 
@@ -53,12 +55,19 @@ export interface BrandTarget {
   readonly brand: BrandConfig;
   readonly region: RegionEntry;
   readonly stage: StageProfile;
+  /**
+   * The environment the stack belongs to: the promotion stage in the pipeline
+   * (test, staging, preprod, prod), or the `environment` context of a direct
+   * deploy (default: the stage name). It names the stack's hostname.
+   */
+  readonly environment: string;
 }
 
 export interface TargetRequest {
   readonly brand?: unknown;
   readonly region?: unknown;
   readonly stage?: unknown;
+  readonly environment?: unknown;
 }
 
 /** Resolves context values into a target, refusing anything residency or the brand file does not allow. */
@@ -76,7 +85,30 @@ export function resolveTarget(registry: BrandRegistry, request: TargetRequest, d
   const stageName = optionalString(request.stage, 'stage') ?? brand.defaultStage;
   if (!isStageName(stageName)) throw new BrandConfigError(`Unknown stage '${stageName}'; allowed stages: ${STAGE_NAMES.join(', ')}`);
 
-  return { brand, region, stage: STAGE_PROFILES[stageName] };
+  const environment = optionalString(request.environment, 'environment') ?? stageName;
+  if (!ENVIRONMENT_NAME.test(environment)) {
+    throw new BrandConfigError(`Context 'environment' '${environment}' must be a DNS label of 1-16 lower-case letters, digits and hyphens, starting with a letter (e.g. test, staging, prod)`);
+  }
+  const hostname = stackHostname({ brand, environment, region });
+  if (hostname.length > MAX_CERTIFICATE_NAME_LENGTH) {
+    throw new BrandConfigError(
+      `Hostname '${hostname}' of brand '${brand.id}' is ${hostname.length} characters; ACM certificates allow ${MAX_CERTIFICATE_NAME_LENGTH}: use a shorter environment name or domain`,
+    );
+  }
+  if (brand.dns.kind === 'hostedZones' && !hostedZoneFor(brand.dns, environment)) {
+    throw new BrandConfigError(
+      `Brand '${brand.id}' has no hosted zone for environment '${environment}': add "${environment}" (or "${ANY_ENVIRONMENT}") to dns.hostedZones in brands/${brand.id}.json ` +
+        `(it has: ${Object.keys(brand.dns.hostedZones).join(', ')})`,
+    );
+  }
+  if (brand.dns.kind === 'certificates' && !brand.dns.certificates[certificateKey(environment, regionCode)]) {
+    throw new BrandConfigError(
+      `Brand '${brand.id}' has no certificate for environment '${environment}' in ${regionCode}: add "${certificateKey(environment, regionCode)}" to dns.certificates in brands/${brand.id}.json ` +
+        `(it has: ${Object.keys(brand.dns.certificates).join(', ')})`,
+    );
+  }
+
+  return { brand, region, stage: STAGE_PROFILES[stageName], environment };
 }
 
 function optionalString(value: unknown, key: string): string | undefined {

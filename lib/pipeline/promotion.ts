@@ -162,7 +162,7 @@ function parseStage(name: PromotionStageName, raw: unknown, registry: BrandRegis
 
     const smoke = parseSmoke(entry.smoke, `${field}.smoke`, name, brand.id, brand.customers, fail);
     for (const region of regions as string[]) {
-      deployments.push({ target: resolveTarget(registry, { brand: brandId, region, stage: stageName }), account, smoke });
+      deployments.push({ target: resolveTarget(registry, { brand: brandId, region, stage: stageName, environment: name }), account, smoke });
     }
   });
   return { name, account, deployments };
