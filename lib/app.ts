@@ -5,6 +5,7 @@
 import { App, type AppProps } from 'aws-cdk-lib';
 import { BrandRegistry, resolveTarget } from './config/registry';
 import { BrandStack } from './stacks/brand-stack';
+import { BrandDnsStack } from './stacks/brand-dns-stack';
 import { acknowledgeBrandStackFindings, acknowledgePipelineFindings, addCompliancePacks } from './nag/compliance';
 import { loadPromotion } from './pipeline/promotion';
 import { PIPELINE_CONTEXT, pipelineWanted } from './pipeline/stack-selection';
@@ -32,7 +33,10 @@ export function buildApp(options: BrandstackAppOptions = {}): App {
   // lib/pipeline/stack-selection.ts: the pipeline re-synthesizes every promoted BrandStack, so it is built only when wanted.
   const promotion = pipelineWanted(context(PIPELINE_CONTEXT), 'PipelineStack') ? loadPromotion(registry, context, options.promotionFile) : undefined;
 
-  const stack = new BrandStack(app, 'BrandStack', { target, env: { account } });
+  // A delegated subdomain's zone is its own stack, deployed (and delegated once) before BrandStack.
+  const dnsStack = target.brand.dns.kind === 'delegatedSubdomain' ? new BrandDnsStack(app, 'BrandDnsStack', { target, env: { account } }) : undefined;
+  const stack = new BrandStack(app, 'BrandStack', { target, env: { account }, delegatedZone: dnsStack?.zone });
+  if (dnsStack) stack.addStackDependency(dnsStack, 'its certificate validates in the delegated zone');
   acknowledgeBrandStackFindings(stack);
   if (promotion) {
     // Loaded only when built: CDK Pipelines with its CodePipeline and CodeBuild modules

@@ -46,6 +46,12 @@ export interface RuntimeSecretSources {
   readonly keyEncryptionKey: string;
   /** The client-secret pepper, {@link KEY_MATERIAL} characters. */
   readonly clientSecretPepper: string;
+  /**
+   * The smoke-test client: a JSON secret with `tenant`, `client_id` and `client_secret`
+   * (SmokeClient), which the runtime provisions at start.
+   * @default no smoke client
+   */
+  readonly smokeClient?: string;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface IdentityServiceSpec {
   readonly name: string;
   /** Public path prefixes routed to the service; none keeps it internal. */
   readonly publicPaths: readonly string[];
+  /** Public paths routed only when matched exactly. @default none */
+  readonly exactPublicPaths?: readonly string[];
 }
 
 /**
@@ -32,8 +34,10 @@ export interface IdentityServiceSpec {
  */
 export const IDENTITY_SERVICES: readonly IdentityServiceSpec[] = [
   // Only the OAuth surface is public: per-tenant endpoints under /t/ and the RFC 8414 §3.1
-  // metadata under /.well-known/. /admin, /metrics and /healthz stay inside the cluster.
-  { name: 'token-service', publicPaths: ['/t/', '/.well-known/'] },
+  // metadata under /.well-known/. /admin, /metrics and /healthz/live stay inside the cluster.
+  // /healthz/ready is routed exactly, for Route 53's health check of each region behind the
+  // latency records (lib/constructs/dns/); its body names failing checks, never their reasons.
+  { name: 'token-service', publicPaths: ['/t/', '/.well-known/'], exactPublicPaths: ['/healthz/ready'] },
 ];
 
 export interface IdentityChartProps extends ChartProps {
@@ -41,8 +45,10 @@ export interface IdentityChartProps extends ChartProps {
   readonly namespace?: string;
   /** The runtime image, an immutable reference. */
   readonly image: string;
-  /** Public domain the services answer on. */
+  /** The issuer's host (`ISSUER_BASE_URL` is `https://<domain>`). */
   readonly domain: string;
+  /** The hosts the public routes answer on. @default [domain] */
+  readonly hostnames?: readonly string[];
   /** AWS region, for the SDK inside the pods (KMS, Pod Identity credentials). */
   readonly region: string;
   /** Fewest replicas of each service. */
@@ -129,15 +135,17 @@ export class IdentityChart extends Chart {
           AWS_REGION: props.region,
         },
         // The pods wait (CreateContainerConfigError, retried by the kubelet) until the operator has written the Secret.
-        secretEnv: Object.fromEntries(RUNTIME_SECRETS.filter((key) => !ROTATING_RUNTIME_SECRETS.includes(key)).map((key) => [key, { secretName: runtimeSecretName, key }])),
+        secretEnv: Object.fromEntries(runtimeSecret.environmentKeys.map((key) => [key, { secretName: runtimeSecretName, key }])),
         secretFiles: Object.fromEntries(ROTATING_RUNTIME_SECRETS.map((key) => [`${key}_FILE`, { secretName: runtimeSecretName, key }])),
-        allowFrom: spec.publicPaths.length > 0 ? [ingressPeer] : [],
+        allowFrom: spec.publicPaths.length > 0 || spec.exactPublicPaths?.length ? [ingressPeer] : [],
       });
       this.services.push(service);
-      if (spec.publicPaths.length > 0) routes.push({ service: service.service, port: PORTS.runtime, paths: spec.publicPaths });
+      if (spec.publicPaths.length > 0 || spec.exactPublicPaths?.length) {
+        routes.push({ service: service.service, port: PORTS.runtime, paths: spec.publicPaths, exactPaths: spec.exactPublicPaths });
+      }
     }
 
     // After the services, which the routes point at.
-    new IngressRoutes(this, 'IngressRoutes', { name: 'identity-public', namespace: ns, domain: props.domain, ingress: props.ingress, routes });
+    new IngressRoutes(this, 'IngressRoutes', { name: 'identity-public', namespace: ns, hosts: props.hostnames ?? [props.domain], ingress: props.ingress, routes });
   }
 }

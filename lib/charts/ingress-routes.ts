@@ -18,13 +18,15 @@ export interface IngressLimits extends IngressControllerRef {
   readonly concurrentRequests?: number;
 }
 
-/** Path prefixes of the public domain routed to one service. */
+/** Paths of the public hosts routed to one service. */
 export interface PublicRoute {
   readonly service: kplus.Service;
   /** The service port the paths reach. */
   readonly port: number;
   /** Path prefixes (Kubernetes `Prefix` matching, per path element). */
   readonly paths: readonly string[];
+  /** Paths matched exactly (Kubernetes `Exact`), e.g. one health endpoint. @default none */
+  readonly exactPaths?: readonly string[];
 }
 
 export interface IngressRoutesProps {
@@ -35,8 +37,11 @@ export interface IngressRoutesProps {
    * refuses cross-namespace middleware references (IngressController).
    */
   readonly namespace: string;
-  /** Public domain the routes answer on. */
-  readonly domain: string;
+  /**
+   * The hosts the routes answer on: the stack's own hostname, and the brand's
+   * public name where the stack serves it. A request for any other Host is not routed.
+   */
+  readonly hosts: readonly string[];
   /** The ingress controller and its per-client limits. */
   readonly ingress: IngressLimits;
   /** The routes; with none, no Ingress is created and nothing is public. */
@@ -59,6 +64,7 @@ export class IngressRoutes extends Construct {
     for (const [field, value] of Object.entries(limits)) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`IngressRoutes: 'ingress.${field}' must be a positive integer (got ${value})`);
     }
+    if (props.hosts.length === 0) throw new Error("IngressRoutes: 'hosts' must name at least one host");
     const ns = props.namespace;
 
     // Per-client-IP limits. The NLB forwards the client address with proxy protocol v2, so the
@@ -77,13 +83,14 @@ export class IngressRoutes extends Construct {
       spec: { inFlightReq: { amount: limits.concurrentRequests, sourceCriterion } },
     });
 
-    const rules: kplus.IngressRule[] = props.routes.flatMap((route) =>
-      route.paths.map((path) => ({
-        host: props.domain,
-        path,
-        pathType: kplus.HttpIngressPathType.PREFIX,
-        backend: kplus.IngressBackend.fromService(route.service, { port: route.port }),
-      })),
+    const rules: kplus.IngressRule[] = props.hosts.flatMap((host) =>
+      props.routes.flatMap((route) => {
+        const backend = kplus.IngressBackend.fromService(route.service, { port: route.port });
+        return [
+          ...route.paths.map((path) => ({ host, path, pathType: kplus.HttpIngressPathType.PREFIX, backend })),
+          ...(route.exactPaths ?? []).map((path) => ({ host, path, pathType: kplus.HttpIngressPathType.EXACT, backend })),
+        ];
+      }),
     );
     if (rules.length === 0) return;
     // Traefik names a CRD middleware `<namespace>-<name>@kubernetescrd` in router annotations.

@@ -2,10 +2,11 @@
  * The runtime's Kubernetes Secret, delivered from AWS Secrets Manager by the
  * External Secrets Operator: a SecretStore that uses the operator's own AWS
  * identity (EKS Pod Identity), and an ExternalSecret whose template composes
- * the four RUNTIME_SECRETS from the Secrets Manager values.
+ * the four RUNTIME_SECRETS (and, when given, the SMOKE_CLIENT_SECRETS) from the Secrets Manager values.
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SMOKE_CLIENT_FIELDS, SMOKE_CLIENT_VARIABLES } from '../../runtime/src/config/smoke-client-config';
 import { KEY_MATERIAL, type RuntimeSecretSources } from './contract';
 
 /** Runtime settings that are secrets: read from the Kubernetes Secret by reference. */
@@ -18,6 +19,11 @@ export const RUNTIME_SECRETS = ['DATABASE_URL', 'ADMIN_TOKEN', 'KEY_ENCRYPTION_K
  * never rotated (RuntimeSecrets) and stay environment variables.
  */
 export const ROTATING_RUNTIME_SECRETS: readonly (typeof RUNTIME_SECRETS)[number][] = ['DATABASE_URL'];
+/**
+ * Runtime settings present when the sources name a smoke client (SmokeClient): the tenant, client
+ * id and secret the runtime provisions at start (runtime/src/config/smoke-client-config.ts).
+ */
+export const SMOKE_CLIENT_SECRETS = SMOKE_CLIENT_VARIABLES;
 
 /**
  * The Amazon RDS CA bundle inside the runtime image (runtime/Dockerfile). node-postgres
@@ -65,11 +71,20 @@ const INPUT = {
   clientSecretPepper: ['clientSecretPepper', undefined],
 } as const satisfies Record<string, readonly [keyof RuntimeSecretSources, string | undefined]>;
 
+/** The smoke client's members, read only when the sources name its secret. */
+const SMOKE_INPUT = {
+  smokeTenant: ['smokeClient', SMOKE_CLIENT_FIELDS.tenant],
+  smokeClientId: ['smokeClient', SMOKE_CLIENT_FIELDS.clientId],
+  smokeClientSecret: ['smokeClient', SMOKE_CLIENT_FIELDS.clientSecret],
+} as const satisfies Record<string, readonly [keyof RuntimeSecretSources, string]>;
+
 export class RuntimeSecret extends Construct {
   readonly secretStore: ApiObject;
   readonly externalSecret: ApiObject;
   /** The keys of the Secret the ExternalSecret writes. */
   readonly keys: readonly string[];
+  /** The keys the pods read as environment variables: every key but the ROTATING_RUNTIME_SECRETS, which are files. */
+  readonly environmentKeys: readonly string[];
 
   constructor(scope: Construct, id: string, props: RuntimeSecretProps) {
     super(scope, id);
@@ -102,7 +117,14 @@ export class RuntimeSecret extends Construct {
       KEY_ENCRYPTION_KEY: `{{ .keyEncryptionKey }}${KEY_MATERIAL.padding}`,
       CLIENT_SECRET_PEPPER: `{{ .clientSecretPepper }}${KEY_MATERIAL.padding}`,
     };
+    const input: Record<string, readonly [keyof RuntimeSecretSources, string | undefined]> = { ...INPUT };
+    if (props.sources.smokeClient !== undefined) {
+      Object.assign(input, SMOKE_INPUT);
+      const [tenant, clientId, secret] = SMOKE_CLIENT_SECRETS;
+      Object.assign(template, { [tenant]: '{{ .smokeTenant }}', [clientId]: '{{ .smokeClientId }}', [secret]: '{{ .smokeClientSecret }}' });
+    }
     this.keys = Object.keys(template);
+    this.environmentKeys = this.keys.filter((key) => !(ROTATING_RUNTIME_SECRETS as readonly string[]).includes(key));
 
     this.externalSecret = new ApiObject(this, 'Secret', {
       apiVersion: 'external-secrets.io/v1',
@@ -118,9 +140,9 @@ export class RuntimeSecret extends Construct {
           deletionPolicy: 'Retain',
           template: { engineVersion: 'v2', type: 'Opaque', data: template },
         },
-        data: Object.entries(INPUT).map(([secretKey, [source, property]]) => ({
+        data: Object.entries(input).map(([secretKey, [source, property]]) => ({
           secretKey,
-          remoteRef: { key: props.sources[source], ...(property ? { property } : {}) },
+          remoteRef: { key: props.sources[source]!, ...(property ? { property } : {}) },
         })),
       },
     });

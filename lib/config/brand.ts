@@ -11,6 +11,7 @@ import { parseDns, type BrandDns } from './dns';
 import { isRecord, rejectDuplicates, rejectUnknown, requireString, requireStringArray, type Fail } from './fields';
 import { PLATFORM_KEY_NAME } from './naming';
 import { deployableRegionCodes, findRegion } from './regions';
+import { refusalFor } from './service-availability';
 import { STAGE_NAMES, isStageName, type StageName } from './stages';
 
 export type DatabaseMode = 'serverless' | 'provisioned';
@@ -107,6 +108,11 @@ export function parseBrand(file: string, raw: unknown): BrandConfig {
   if (!EMAIL_ADDRESS.test(securityContactEmail)) fail('securityContactEmail', `'${securityContactEmail}' is not an e-mail address`);
 
   const database = parseDatabase(raw.database, fail);
+  // Every allowed region must offer what the stack uses (lib/config/service-availability.ts, with its sources).
+  allowedRegions.forEach((code, index) => {
+    const refusal = refusalFor(findRegion(code)!, { database });
+    if (refusal) fail(`allowedRegions[${index}]`, refusal);
+  });
   const dns = parseDns(raw.dns, domain, allowedRegions, fail);
   const operators = parseOperators(raw.operators, fail);
 

@@ -2,7 +2,11 @@
  * Physical names of a brand's AWS resources: the one home of these conventions.
  * BrandStack, BrandKeys, the pipeline's deployment checks and the posture model
  * all build names here, so a deployed resource is found by the name it was given.
+ * Resources that may outlive their stack are not found by name: their names
+ * carry the stack-creation suffix, and `brandstack verify` finds them through
+ * the stack's resources.
  */
+import { Aws, Fn } from 'aws-cdk-lib';
 
 /** The reserved key name of a brand's platform key; customers may not use it. */
 export const PLATFORM_KEY_NAME = 'platform';
@@ -23,22 +27,39 @@ export function brandStackName(target: NamingTarget): string {
 }
 
 /**
- * The name stem of a brand stage's data services: the Aurora cluster identifier,
- * the Amazon MQ broker name, the backup vault and the EKS cluster name.
- * DocumentDB appends `-mongo` ({@link documentDbClusterName}).
+ * The stem of the physical names a brand stage must fix (the Amazon MQ broker,
+ * the backup vault, the EKS cluster, the rotation functions): `<brand>-<stage>`,
+ * at most 32 + 1 + 4 = 37 characters. Always followed by the stack-creation
+ * suffix ({@link withStackCreationSuffix}): these resources outlive their stack
+ * in high, so a fixed name would collide with the next stack's.
  */
-export function dataName(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
-  return `brandstack-${target.brand.id}-${target.stage.name}`;
+export function resourceNamePrefix(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
+  return `${target.brand.id}-${target.stage.name}`;
 }
 
-/** The Aurora PostgreSQL cluster identifier (`brandstack verify` looks it up by this name). */
-export function auroraClusterIdentifier(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
-  return dataName(target);
+/** Characters {@link stackCreationSuffix} resolves to: the first group of the stack id's UUID, 8 hex digits. */
+export const STACK_CREATION_SUFFIX_LENGTH = 8;
+
+/**
+ * A token for the first group of the UUID in this stack's id
+ * (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`): the same
+ * for every update of one stack, different for a stack created again after a
+ * deletion or a rolled-back create. The template stays deterministic (it holds
+ * `Fn::Select`/`Fn::Split` over `AWS::StackId`, not a value chosen at synth).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html#cfn-pseudo-param-stackid
+ */
+export function stackCreationSuffix(): string {
+  return Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
 }
 
-/** The DocumentDB cluster identifier. */
-export function documentDbClusterName(target: Pick<NamingTarget, 'brand' | 'stage'>): string {
-  return `${dataName(target)}-mongo`;
+/**
+ * `<prefix>-<stack-creation suffix>`: the physical name of a resource that must
+ * be named (CloudFormation cannot generate it, or a service writes to a name
+ * derived from it before CloudFormation could reference it) and may outlive its
+ * stack. {@link STACK_CREATION_SUFFIX_LENGTH} + 1 characters longer than `prefix`.
+ */
+export function withStackCreationSuffix(prefix: string): string {
+  return `${prefix}-${stackCreationSuffix()}`;
 }
 
 /**
@@ -99,3 +120,15 @@ export function servesPublicName(target: Pick<HostnameTarget, 'environment'>): b
  * (https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html, "Domain names").
  */
 export const MAX_CERTIFICATE_NAME_LENGTH = 64;
+
+/**
+ * The host of the runtime's issuer (`ISSUER_BASE_URL`): the brand's public name
+ * where the stack serves it (production, unless the brand delegates only each
+ * stack's own subdomain, which cannot carry the public name), else the stack's
+ * own hostname. The chart sets it and the pipeline's smoke test expects it, from
+ * this one place.
+ */
+export function issuerHost(target: HostnameTarget & { readonly brand: { readonly dns: { readonly kind: string } } }): string {
+  const publicName = servesPublicName(target) && target.brand.dns.kind !== 'delegatedSubdomain';
+  return publicName ? target.brand.domain : stackHostname(target);
+}

@@ -12,7 +12,8 @@ export const STAGE_NAMES: readonly StageName[] = ['low', 'high'];
 export interface StageProfile {
   readonly name: StageName;
   /**
-   * What deleting the stack does to what it holds: DESTROY in low, keep in high.
+   * What deleting the stack does to what it holds: DESTROY in low, keep in high
+   * (except when the deploy that created it rolls back).
    * Read it through {@link removalPolicyFor}, which maps it per kind of resource.
    */
   readonly keepsState: boolean;
@@ -81,26 +82,48 @@ export function isStageName(value: unknown): value is StageName {
 
 /**
  * What a resource is, for what deleting its stack may do to it:
- * - `snapshot`: a database cluster, which can leave a final snapshot behind
- *   (RDS and DocumentDB support `Snapshot` as a DeletionPolicy:
+ * - `snapshot`: a database cluster (Aurora, DocumentDB), which leaves a final
+ *   snapshot behind and is then deleted (DeletionPolicy `Snapshot`:
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html);
- * - `state`: anything else that holds state or evidence (keys, log groups, brokers, the cluster).
+ * - `state`: anything else that holds state or evidence (keys, log groups, the broker, the EKS cluster).
+ *
+ * Things that hold neither (provider Lambdas, Helm releases, Kubernetes
+ * manifests, security groups, roles of custom resources) get no removal
+ * policy at all: CloudFormation deletes them, so a rollback or a stack
+ * deletion leaves no ENI behind that keeps the VPC from being deleted.
  */
 export type RemovalKind = 'snapshot' | 'state';
 
 /**
  * The one mapping from a stage to removal policies: low destroys everything it
  * created with the stack; high keeps state, and snapshots what can be snapshotted.
+ *
+ * High keeps state with `RETAIN_ON_UPDATE_OR_DELETE` (DeletionPolicy
+ * `RetainExceptOnCreate`, UpdateReplacePolicy `Retain`): kept when the stack is
+ * deleted or the resource replaced, but deleted when the operation that created
+ * it rolls back, so a failed first deploy leaves nothing behind that a retry
+ * would collide with. CloudFormation accepts it on every resource type that
+ * takes a DeletionPolicy
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html,
+ * https://aws.amazon.com/about-aws/whats-new/2023/07/aws-cloudformation-deletion-policies-dev-test-cycle/).
+ * A retained resource still outlives its stack: it must not carry a fixed
+ * physical name (lib/config/naming.ts, `withStackCreationSuffix`).
+ *
+ * Database clusters keep `SNAPSHOT`. With deletion protection on (high), a
+ * rollback of the create that made them fails on them (RDS refuses to delete a
+ * protected cluster); their CloudFormation-generated identifiers keep that from
+ * blocking a retry, and the README says how to clear it.
  */
 export function removalPolicyFor(stage: StageProfile, kind: RemovalKind): RemovalPolicy {
   if (!stage.keepsState) return RemovalPolicy.DESTROY;
-  return kind === 'snapshot' ? RemovalPolicy.SNAPSHOT : RemovalPolicy.RETAIN;
+  return kind === 'snapshot' ? RemovalPolicy.SNAPSHOT : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 }
 
 /**
  * The policy for the companions of a snapshottable resource (its log groups,
- * its rotation function's logs), which cannot snapshot: a SNAPSHOT policy keeps them.
+ * its rotation function's logs), which cannot snapshot: a SNAPSHOT policy keeps
+ * them as state is kept (RETAIN_ON_UPDATE_OR_DELETE); any other policy applies as is.
  */
 export function companionRemovalPolicy(policy: RemovalPolicy): RemovalPolicy {
-  return policy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN : policy;
+  return policy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : policy;
 }

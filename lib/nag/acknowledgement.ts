@@ -49,6 +49,13 @@ export interface Acknowledgement {
    * @default none
    */
   readonly findingPatterns?: readonly string[];
+  /**
+   * The stacks the acknowledgement concerns, for a resource that only some
+   * configurations create (e.g. the ExternalDNS role exists only for brands whose
+   * DNS is a hosted zone). In the stacks it concerns, it must still match.
+   * @default every stack it is applied to
+   */
+  readonly onlyIn?: (root: IConstruct) => boolean;
 }
 
 /** Thrown when an acknowledgement matches no resource of the stacks it was applied to. */
@@ -62,17 +69,20 @@ export class UnmatchedAcknowledgementError extends Error {
  * no reason or matches nothing across all of `roots`.
  */
 export function applyAcknowledgements(roots: readonly IConstruct[], acknowledgements: readonly Acknowledgement[]): void {
-  const resources = roots.flatMap((root) => root.node.findAll().filter(CfnResource.isCfnResource));
+  const resourcesOf = (of: readonly IConstruct[]) => of.flatMap((root) => root.node.findAll().filter(CfnResource.isCfnResource));
+  const resources = resourcesOf(roots);
   for (const ack of acknowledgements) {
     const label = ack.rules.length > 0 ? ack.rules.join(', ') : (ack.findingPatterns ?? []).join(', ');
     if (!ack.reason.trim()) throw new UnmatchedAcknowledgementError(`Acknowledgement of ${label} has no reason`);
     if (ack.appliesTo.resourceType === undefined && ack.appliesTo.within === undefined) {
       throw new UnmatchedAcknowledgementError(`Acknowledgement of ${label} names neither a resourceType nor a construct it is within`);
     }
-    const matched = resources.filter((resource) => matches(ack.appliesTo, resource));
+    const concerned = ack.onlyIn ? roots.filter(ack.onlyIn) : roots;
+    if (concerned.length === 0) continue;
+    const matched = (concerned === roots ? resources : resourcesOf(concerned)).filter((resource) => matches(ack.appliesTo, resource));
     if (matched.length === 0) {
       throw new UnmatchedAcknowledgementError(
-        `Acknowledgement of ${label} matches no resource in ${roots.map((root) => root.node.path || 'the app').join(', ')} (${describe(ack.appliesTo)}); remove it or correct its target`,
+        `Acknowledgement of ${label} matches no resource in ${concerned.map((root) => root.node.path || 'the app').join(', ')} (${describe(ack.appliesTo)}); remove it or correct its target`,
       );
     }
     for (const resource of matched) {

@@ -7,15 +7,21 @@
 import { Stage, Validations, type IPolicyValidationPlugin, type PolicyValidationPluginReport, type PolicyViolation } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { DeployRulesChecks } from '../deploy-rules';
 import { applyAcknowledgements, isAcknowledgedByPattern } from './acknowledgement';
 import { BRAND_STACK_ACKNOWLEDGEMENTS } from './acknowledgements/brand-stack';
 import { PIPELINE_ACKNOWLEDGEMENTS } from './acknowledgements/pipeline';
 
 export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'] as const;
 
+/**
+ * Registers the compliance packs and, beside them, the deploy rules
+ * (lib/deploy-rules: what AWS refuses or waits on although synth accepts it),
+ * whose error-level findings fail synth like the packs' do.
+ */
 export function addCompliancePacks(stage: Stage): void {
   Validations.of(stage).addPlugins(
-    ...[new AwsSolutionsChecks(stage), new NIST80053R5Checks(stage), new PCIDSS321Checks(stage), new HIPAASecurityChecks(stage)].map(
+    ...[new AwsSolutionsChecks(stage), new NIST80053R5Checks(stage), new PCIDSS321Checks(stage), new HIPAASecurityChecks(stage), new DeployRulesChecks(stage)].map(
       (pack) => new StageScopedPack(pack, stage),
     ),
   );

@@ -1,12 +1,15 @@
 /**
- * The checks that run after each BrandStack deployment, as pipeline steps:
- * a smoke test of the identity runtime and `brandstack verify` of the deployed
- * posture. Both run from the source checkout with the brandstack CLI.
+ * The checks around each BrandStack deployment, as pipeline steps: `brandstack
+ * preflight` of the target account before it, a smoke test of the identity runtime
+ * and `brandstack verify` of the deployed posture after it. All run from the source
+ * checkout with the brandstack CLI, each with a role in the target account.
  */
-import { DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import { DefaultStackSynthesizer, Stack, type CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
+import { SMOKE_READER_ROLE_PATH, smokeReaderRoleName } from '../constructs/cluster/smoke-client';
+import { issuerHost } from '../config/naming';
+import type { BrandTarget } from '../config/registry';
 import type { Deployment } from './promotion';
 
 /** Installs only the runtime dependencies: the CLI runs on tsx, which is one of them. */
@@ -23,23 +26,61 @@ export function lookupRoleArn(stack: Stack, account: string, region: string): st
   return `arn:${stack.partition}:iam::${account}:role/${name}`;
 }
 
+/** The role BrandStack's SmokeClient creates for the pipeline account (lib/constructs/cluster/smoke-client.ts). */
+export function smokeReaderRoleArn(stack: Stack, account: string, target: BrandTarget): string {
+  return `arn:${stack.partition}:iam::${account}:role${SMOKE_READER_ROLE_PATH}${smokeReaderRoleName(target)}`;
+}
+
 /**
- * Discovery, then a client_credentials token verified against the JWKS, for the
- * deployment's smoke tenant. The client's credentials come from Secrets
- * Manager into the build environment; they never appear in the template.
+ * The runtime's ISSUER_BASE_URL as BrandStack deploys it (`issuerHost` in lib/config/naming.ts).
+ * The smoke test expects this issuer while it connects to the deployment's own hostname.
  */
-export function smokeTestStep(id: string, input: IFileSetProducer, deployment: Deployment): CodeBuildStep {
-  const { target, smoke } = deployment;
-  const secretValue = (key: string): codebuild.BuildEnvironmentVariable => ({
-    type: codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER,
-    value: `${smoke.clientSecret}:${key}`,
-  });
+export function deployedIssuerBase(target: BrandTarget): string {
+  return `https://${issuerHost(target)}`;
+}
+
+/**
+ * Discovery, then a client_credentials token verified against the JWKS, for the deployment's
+ * smoke tenant, at the deployment's own hostname (`<region>.<environment>.<domain>`). The
+ * client's credentials stay in the target account: BrandStack generates them in Secrets Manager
+ * and the runtime provisions the client at start; this step assumes the stack's smoke reader
+ * role (which may read that one secret and nothing else) and `brandstack smoke` reads the secret
+ * whose ARN the stack outputs. They never appear in the template or the build environment.
+ */
+export function smokeTestStep(id: string, input: IFileSetProducer, deployment: Deployment, stack: Stack, smokeSecretArn: CfnOutput): CodeBuildStep {
+  const { target, account, smoke } = deployment;
+  const roleArn = smokeReaderRoleArn(stack, account, target);
   return new CodeBuildStep(id, {
     input,
-    buildEnvironment: {
-      environmentVariables: { SMOKE_CLIENT_ID: secretValue('client_id'), SMOKE_CLIENT_SECRET: secretValue('client_secret') },
-    },
-    commands: [INSTALL, `npx brandstack smoke --brand ${target.brand.id} --tenant ${smoke.tenant}`],
+    envFromCfnOutputs: { SMOKE_SECRET_ARN: smokeSecretArn },
+    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
+    commands: [
+      INSTALL,
+      `aws configure set profile.smoke.role_arn ${roleArn}`,
+      'aws configure set profile.smoke.credential_source EcsContainer',
+      `AWS_PROFILE=smoke npx brandstack smoke --brand ${target.brand.id} --environment ${target.environment} --region ${target.region.code} ` +
+        `--tenant ${smoke.tenant} --issuer-base ${deployedIssuerBase(target)} --secret-id "$SMOKE_SECRET_ARN"`,
+    ],
+  });
+}
+
+/**
+ * `brandstack preflight` of the target account before the deploy: bootstrap version, quotas,
+ * hosted zone or certificate, operator roles, regional services (lib/preflight/). Read-only, so
+ * the target's bootstrap lookup role serves, as for `brandstack verify`.
+ */
+export function preflightStep(id: string, input: IFileSetProducer, deployment: Deployment, stack: Stack): CodeBuildStep {
+  const { target, account } = deployment;
+  const roleArn = lookupRoleArn(stack, account, target.region.code);
+  return new CodeBuildStep(id, {
+    input,
+    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
+    commands: [
+      INSTALL,
+      `aws configure set profile.target.role_arn ${roleArn}`,
+      'aws configure set profile.target.credential_source EcsContainer',
+      `AWS_PROFILE=target npx brandstack preflight --brand ${target.brand.id} --stage ${target.stage.name} --region ${target.region.code} --environment ${target.environment}`,
+    ],
   });
 }
 

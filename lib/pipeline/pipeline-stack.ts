@@ -1,11 +1,13 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { PipelineType } from 'aws-cdk-lib/aws-codepipeline';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import type { Promotion } from './promotion';
-import { postureVerificationStep, smokeTestStep } from './deployment-steps';
+import { postureVerificationStep, preflightStep, smokeTestStep } from './deployment-steps';
 import { BrandStage } from './brand-stage';
+import { useConnectionStatements } from './source-connection';
 
 export interface PipelineStackProps extends StackProps {
   /** Source, pipeline account and region, and what each stage deploys (promotion.json). */
@@ -18,8 +20,8 @@ export const PIPELINE_SYNTH_COMMAND = 'npx cdk synth PipelineStack';
 /**
  * The release pipeline: source → synth (npm ci, npm test, cdk synth) → test →
  * staging → preprod → manual approval → prod. Each stage is a wave with one
- * BrandStage per brand and region, deployed in parallel, each followed by a
- * smoke test and `brandstack verify`.
+ * BrandStage per brand and region, deployed in parallel, each preceded by
+ * `brandstack preflight` and followed by a smoke test and `brandstack verify`.
  */
 /** PostgreSQL (password auth on loopback) and RabbitMQ (guest/guest on loopback) for `npm test` on the CodeBuild image. */
 export const TEST_SERVICES_INSTALL_COMMANDS = [
@@ -80,14 +82,42 @@ export class PipelineStack extends Stack {
         // promotion stage's name so the pipeline always reads test → staging → preprod → prod.
         const id = stage.deployments.length === 1 ? stage.name : `${stage.name}-${brand.id}-${region.code}`;
         // Beside this stack, not inside it: the stack holds only the pipeline's own resources.
-        wave.addStage(new BrandStage(scope, id, { target: deployment.target, account: deployment.account }), {
-          post: [smokeTestStep('SmokeTest', source, deployment), postureVerificationStep('VerifyPosture', source, deployment, this)],
+        const brandStage = new BrandStage(scope, id, {
+          target: deployment.target,
+          account: deployment.account,
+          smokeTest: { tenant: deployment.smoke.tenant, readerAccount: promotion.pipeline.account },
+        });
+        wave.addStage(brandStage, {
+          pre: [preflightStep('Preflight', source, deployment, this)],
+          post: [
+            smokeTestStep('SmokeTest', source, deployment, this, brandStage.brandStack.smokeClient.secretArnOutput),
+            postureVerificationStep('VerifyPosture', source, deployment, this),
+          ],
         });
       }
     }
     // Built now rather than at synthesis so that its constructs (and the
     // cross-region support stacks) exist when acknowledgements are applied.
     this.pipeline.buildPipeline();
-    this.supportStacks = Object.values(this.pipeline.pipeline.crossRegionSupport).map((support) => support.stack);
+    this.grantSourceConnection(promotion.source.connectionArn);
+    const crossRegionSupport = Object.values(this.pipeline.pipeline.crossRegionSupport);
+    // CodePipeline names each replication bucket (a fixed physical name) and retains it. Kept on
+    // update and delete, but removed when the support stack's first create rolls back (it is empty
+    // then), so a retried create does not collide with the leftover name:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html (RetainExceptOnCreate)
+    for (const support of crossRegionSupport) support.replicationBucket.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    this.supportStacks = crossRegionSupport.map((support) => support.stack);
+  }
+
+  /**
+   * The source action's role may use the connection under both service prefixes
+   * (lib/pipeline/source-connection.ts). CDK Pipelines gives no handle on that role:
+   * CodePipeline creates it in the source action's scope, under the `Source` stage.
+   */
+  private grantSourceConnection(connectionArn: string): void {
+    const sourceStage = this.pipeline.pipeline.node.findChild('Source');
+    const roles = sourceStage.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role);
+    if (roles.length !== 1) throw new Error(`PipelineStack: expected one source action role under ${sourceStage.node.path}, found ${roles.length}`);
+    for (const statement of useConnectionStatements(connectionArn)) roles[0].addToPrincipalPolicy(statement);
   }
 }

@@ -11,6 +11,7 @@ import { BrandConfigError } from '../config/errors';
 import { findRegion } from '../config/regions';
 import { resolveTarget, type BrandRegistry, type BrandTarget } from '../config/registry';
 import { STAGE_NAMES, isStageName } from '../config/stages';
+import { servesPublicName } from '../config/naming';
 
 /** The promotion order. A release reaches a stage only through the one before it. */
 export const PROMOTION_STAGES = ['test', 'staging', 'preprod', 'prod'] as const;
@@ -33,22 +34,21 @@ export interface PipelineSource {
   readonly connectionArn: string;
 }
 
-/** The smoke test of one deployment: one tenant's client_credentials flow. */
-export interface SmokeClient {
-  /** The tenant whose issuer (`https://<domain>/t/<tenant>`) is exercised. */
+/**
+ * The smoke test of one deployment: one tenant's client_credentials flow. BrandStack provisions
+ * the tenant's smoke client and keeps its credentials in the target account (SmokeClient); the
+ * pipeline reads them there through the stack's smoke reader role.
+ */
+export interface SmokeTest {
+  /** The tenant whose issuer (`<issuer base>/t/<tenant>`) is exercised. */
   readonly tenant: string;
-  /**
-   * Secrets Manager secret (name or ARN, in the pipeline account and region)
-   * holding `{"client_id": ..., "client_secret": ...}` of the tenant's smoke client.
-   */
-  readonly clientSecret: string;
 }
 
 /** One brand in one region of one promotion stage: one BrandStack. */
 export interface Deployment {
   readonly target: BrandTarget;
   readonly account: string;
-  readonly smoke: SmokeClient;
+  readonly smoke: SmokeTest;
 }
 
 export interface PromotionStage {
@@ -72,14 +72,13 @@ const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/-]+$/;
 const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\]+$/;
 // Connections created as CodeStar connections keep that service prefix; new ones are CodeConnections.
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
-const SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 const TOP_LEVEL_FIELDS = ['$comment', 'source', 'pipeline', 'stages'];
 const SOURCE_FIELDS = ['repository', 'branch', 'connectionArn'];
 const PIPELINE_FIELDS = ['account', 'region'];
 const STAGE_FIELDS = ['account', 'brands'];
 const BRAND_FIELDS = ['brand', 'regions', 'stage', 'smoke'];
-const SMOKE_FIELDS = ['tenant', 'clientSecret'];
+const SMOKE_FIELDS = ['tenant'];
 
 type Fail = (field: string, problem: string) => never;
 
@@ -157,10 +156,20 @@ function parseStage(name: PromotionStageName, raw: unknown, registry: BrandRegis
       if ((regions as string[]).indexOf(region) !== r) fail(`${field}.regions`, `lists '${region}' more than once`);
     });
 
+    // Latency records on the public name need the brand's own zone: a delegated zone holds only one
+    // stack's hostname, and with pre-issued certificates the brand publishes its names itself.
+    if (servesPublicName({ environment: name }) && (regions as string[]).length > 1 && brand.dns.kind !== 'hostedZones') {
+      fail(
+        `${field}.regions`,
+        `deploys '${brandId}' to ${(regions as string[]).length} regions in ${name}, but brands/${brandId}.json has dns.${brand.dns.kind}, which cannot publish ` +
+          `the latency records of its public name '${brand.domain}': give the brand dns.hostedZones, or deploy ${name} to one region`,
+      );
+    }
+
     const stageName = entry.stage;
     if (!isStageName(stageName)) fail(`${field}.stage`, `must be one of: ${STAGE_NAMES.join(', ')} (got ${JSON.stringify(stageName)})`);
 
-    const smoke = parseSmoke(entry.smoke, `${field}.smoke`, name, brand.id, brand.customers, fail);
+    const smoke = parseSmoke(entry.smoke, `${field}.smoke`, brand.id, brand.customers, fail);
     for (const region of regions as string[]) {
       deployments.push({ target: resolveTarget(registry, { brand: brandId, region, stage: stageName, environment: name }), account, smoke });
     }
@@ -168,15 +177,17 @@ function parseStage(name: PromotionStageName, raw: unknown, registry: BrandRegis
   return { name, account, deployments };
 }
 
-function parseSmoke(raw: unknown, field: string, stage: PromotionStageName, brandId: string, customers: readonly string[], fail: Fail): SmokeClient {
+function parseSmoke(raw: unknown, field: string, brandId: string, customers: readonly string[], fail: Fail): SmokeTest {
+  if (typeof raw === 'object' && raw !== null && 'clientSecret' in raw) {
+    fail(
+      `${field}.clientSecret`,
+      'is no longer used: each BrandStack creates its smoke client and keeps the secret in the target account, where the pipeline reads it through the stack\'s smoke reader role; remove the field (and the pipeline-account secret it named)',
+    );
+  }
   const smoke = raw === undefined ? {} : requireObject(raw, field, SMOKE_FIELDS, fail);
   const tenant = smoke.tenant === undefined ? customers[0] : requireString(smoke, `${field}.tenant`, fail);
   if (!customers.includes(tenant)) fail(`${field}.tenant`, `'${tenant}' is not a customer of '${brandId}'; customers: ${customers.join(', ')}`);
-  const clientSecret =
-    smoke.clientSecret === undefined
-      ? `brandstack/smoke/${stage}/${brandId}`
-      : matching(smoke, `${field}.clientSecret`, SECRET_ID, 'a Secrets Manager secret name or ARN', fail);
-  return { tenant, clientSecret };
+  return { tenant };
 }
 
 /**

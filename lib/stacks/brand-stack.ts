@@ -1,6 +1,9 @@
 import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { BRAND_TAGS, brandStackName, dataName, documentDbClusterName } from '../config/naming';
+import { TRAEFIK_INGRESS } from '../charts/contract';
+import { BRAND_TAGS, brandStackName, issuerHost, resourceNamePrefix, servesPublicName, stackHostname } from '../config/naming';
 import type { BrandTarget } from '../config/registry';
 import { removalPolicyFor } from '../config/stages';
 import { BrandBackup } from '../constructs/backup/brand-backup';
@@ -13,10 +16,24 @@ import { BrandVpcs } from '../constructs/network/brand-vpcs';
 import { BrandCluster } from '../constructs/cluster/brand-cluster';
 import { IdentityWorkloads } from '../constructs/cluster/identity-workloads';
 import { RuntimeSecrets } from '../constructs/cluster/runtime-secrets';
+import { SmokeClient, smokeReaderRoleName } from '../constructs/cluster/smoke-client';
+import { stackHostnameProps } from '../constructs/dns/hostname-authority';
+import { StackHostname } from '../constructs/dns/stack-hostname';
 
 export interface BrandStackProps extends StackProps {
   /** The brand, region and stage this stack is for. */
   readonly target: BrandTarget;
+  /**
+   * The smoke test of this stack: the tenant the runtime provisions a smoke client in, and the
+   * account (the release pipeline's) that may read the client's credentials through a role.
+   * @default the brand's first customer; no reader role (a direct deploy has no pipeline)
+   */
+  readonly smokeTest?: { readonly tenant?: string; readonly readerAccount?: string };
+  /**
+   * The hosted zone of the stack hostname, from its BrandDnsStack.
+   * @default - required only when the brand's dns is `delegatedSubdomain`
+   */
+  readonly delegatedZone?: route53.IHostedZone;
 }
 
 /**
@@ -34,7 +51,10 @@ export class BrandStack extends Stack {
   readonly backup: BrandBackup;
   readonly cluster: BrandCluster;
   readonly runtimeSecrets: RuntimeSecrets;
+  readonly smokeClient: SmokeClient;
   readonly identity: IdentityWorkloads;
+  /** The stack's names, their certificate and who publishes them. */
+  readonly dns: StackHostname;
 
   /**
    * The region catalog's zones. Without this, a stack with a concrete account
@@ -60,13 +80,15 @@ export class BrandStack extends Stack {
     Tags.of(this).add(BRAND_TAGS.residency, region.countryCode);
     const removal = removalPolicyFor(stage, 'state');
     const dataRemoval = removalPolicyFor(stage, 'snapshot');
-    const name = dataName(props.target);
+    // Names that must be fixed start with this and end with the stack-creation suffix (lib/config/naming.ts).
+    const namePrefix = resourceNamePrefix(props.target);
 
     this.keys = new BrandKeys(this, 'Keys', {
       brandId: brand.id,
       customers: brand.customers,
       deletionWindow: stage.keyDeletionWindow,
       removalPolicy: removal,
+      keyAdministrators: brand.operators.keyAdministratorArns.map((arn) => new iam.ArnPrincipal(arn)),
     });
 
     this.vpcs = new BrandVpcs(this, 'Network', {
@@ -93,7 +115,7 @@ export class BrandStack extends Stack {
       vpc: this.vpcs.appVpc,
       vpcSubnets: this.vpcs.databaseSubnets,
       securityGroups: [this.vpcs.databaseSecurityGroup],
-      clusterIdentifier: name,
+      namePrefix,
       encryptionKey: this.keys.platformKey,
       capacity: brand.database[stage.name],
       readers: stage.databaseReaders,
@@ -107,7 +129,7 @@ export class BrandStack extends Stack {
     this.mongo = new DocumentDbCluster(this, 'Mongo', {
       vpc: this.vpcs.mongoVpc,
       securityGroup: this.vpcs.mongoSecurityGroup,
-      clusterIdentifier: documentDbClusterName(props.target),
+      namePrefix,
       encryptionKey: this.keys.platformKey,
       instances: stage.documentDbInstances,
       backupRetention: stage.backupRetention,
@@ -120,23 +142,23 @@ export class BrandStack extends Stack {
     this.broker = new RabbitBroker(this, 'Broker', {
       vpc: this.vpcs.rabbitVpc,
       securityGroups: [this.vpcs.rabbitSecurityGroup],
-      brokerName: name,
+      brokerNamePrefix: namePrefix,
       deployment: stage.brokerDeployment,
       secretEncryptionKey: this.keys.platformKey,
       removalPolicy: removal,
     });
 
     this.backup = new BrandBackup(this, 'Backup', {
-      vaultName: name,
+      namePrefix,
       encryptionKey: this.keys.platformKey,
       retention: stage.backupRetention,
       continuousResources: [this.database.clusterArn],
       snapshotResources: [this.mongo.clusterArn],
-      volumeTags: { [BRAND_TAGS.brand]: brand.id, [BRAND_TAGS.stage]: stage.name },
     });
 
     this.cluster = new BrandCluster(this, 'Cluster', {
-      clusterName: name,
+      clusterNamePrefix: namePrefix,
+      adminRoleArns: brand.operators.clusterAdminRoleArns,
       vpc: this.vpcs.appVpc,
       subnets: this.vpcs.workloadSubnets,
       key: this.keys.platformKey,
@@ -144,17 +166,40 @@ export class BrandStack extends Stack {
       logRetention: stage.logRetention,
       removalPolicy: removal,
     });
+    // Operators reach the private API endpoint only through the bastion (Session Manager port forwarding).
+    this.cluster.allowApiAccessFrom(this.bastion);
+
+    this.dns = new StackHostname(this, 'Dns', stackHostnameProps(this, {
+      dns: brand.dns,
+      domain: brand.domain,
+      hostname: stackHostname(props.target),
+      environment: props.target.environment,
+      region: region.code,
+      servesPublicName: servesPublicName(props.target),
+      delegatedZone: props.delegatedZone,
+    }));
+    this.cluster.ingress.serve({ certificate: this.dns.certificate, hostnames: this.dns.names, dnsAnnotations: this.dns.serviceAnnotations });
+    this.dns.publishFrom(this.cluster.cluster, { sourceNamespace: TRAEFIK_INGRESS.controllerNamespace, ownerId: this.stackName, after: [this.cluster.ingress.chart] });
+
+    const smokeReader = props.smokeTest?.readerAccount;
+    this.smokeClient = new SmokeClient(this, 'SmokeClient', {
+      encryptionKey: this.keys.platformKey,
+      tenant: props.smokeTest?.tenant ?? brand.customers[0],
+      ...(smokeReader ? { readerAccount: smokeReader, readerRoleName: smokeReaderRoleName(props.target) } : {}),
+    });
 
     this.runtimeSecrets = new RuntimeSecrets(this, 'RuntimeSecrets', {
       encryptionKey: this.keys.platformKey,
       databaseSecret: this.database.secret,
+      smokeClientSecret: this.smokeClient.secret,
     });
 
     this.identity = new IdentityWorkloads(this, 'Identity', {
       cluster: this.cluster,
       runtimeSecrets: this.runtimeSecrets,
       customerKeys: this.keys,
-      domain: brand.domain,
+      domain: issuerHost(props.target),
+      hostnames: this.dns.names,
       minReplicas: stage.minReplicas,
       maxReplicas: stage.maxReplicas,
       strictZoneSpread: stage.strictZoneSpread,

@@ -7,12 +7,13 @@ import { buildIdentityRuntime } from './app';
 import { parseProductionConfig } from './config/production-config';
 import { cacheTimings } from './config/runtime-config';
 import { SecretHasher } from './clients/secret-hasher';
-import { ConfigError } from './errors/operator-errors';
+import { ConfigError, PresetClientConflict } from './errors/operator-errors';
 import { KeySealer } from './keys/key-sealer';
 import { closeOnSignals } from './shutdown';
 import { DatabaseUrlFile } from './store/postgres/database-url-file';
 import { PostgresStore } from './store/postgres/postgres-store';
 import { createLogger } from './support/logger';
+import { provisionSmokeClient } from './tenants/smoke-client';
 
 async function start(): Promise<void> {
   const config = parseProductionConfig(process.env);
@@ -47,6 +48,17 @@ async function start(): Promise<void> {
     issuerBaseUrl: config.issuerBaseUrl,
     ...cacheTimings(config),
   });
+  if (config.smokeClient) {
+    const { tenant, clientId } = config.smokeClient;
+    try {
+      const outcome = await provisionSmokeClient(runtime.provisioning, config.smokeClient);
+      logger.info({ tenant, client_id: clientId, tenant_created: outcome.tenantCreated, client_created: outcome.clientCreated }, 'smoke-test client provisioned');
+    } catch (error) {
+      // The tenants this runtime serves matter more than the smoke test, which reports the failure (invalid_client).
+      if (!(error instanceof PresetClientConflict)) throw error;
+      logger.error({ code: error.code, tenant, client_id: clientId }, error.description);
+    }
+  }
   const base = await runtime.listen(config.host, config.port);
   logger.info({ listening: base, issuer_base: config.issuerBaseUrl, signing_key_source: config.signingKeySource }, 'identity runtime listening (PostgreSQL store)');
   closeOnSignals(logger, async () => {

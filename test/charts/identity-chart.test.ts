@@ -180,6 +180,7 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
         http: {
           paths: [
             { path: '/.well-known/', pathType: 'Prefix', backend },
+            { path: '/healthz/ready', pathType: 'Exact', backend },
             { path: '/t/', pathType: 'Prefix', backend },
           ],
         },
@@ -192,14 +193,18 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
   });
 });
 
-test('the admin API, metrics and health endpoints are not routed from the internet', () => {
-  const paths: string[] = chartFor('high')
+test('the admin API, metrics and liveness are not routed from the internet; readiness only exactly, for Route 53 health checks', () => {
+  const rules: Array<{ path: string; pathType: string }> = chartFor('high')
     .filter((o: any) => o.kind === 'Ingress')
-    .flatMap((o: any) => o.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.path)));
-  // Kubernetes Prefix matching is per path element: '/' or '/admin' would expose them.
-  for (const internal of ['/admin/tenants', '/metrics', '/healthz/ready']) {
-    expect(paths.filter((p) => p === '/' || internal.startsWith(p.replace(/\/$/, '') + '/') || internal === p)).toEqual([]);
+    .flatMap((o: any) => o.spec.rules.flatMap((r: any) => r.http.paths));
+  const paths = rules.map((r) => r.path);
+  // Kubernetes Prefix matching is per path element: '/' or '/admin' would expose them; Exact matches only itself.
+  const exposes = (rule: { path: string; pathType: string }, path: string) =>
+    rule.pathType === 'Exact' ? rule.path === path : rule.path === '/' || path === rule.path || path.startsWith(rule.path.replace(/\/$/, '') + '/');
+  for (const internal of ['/admin/tenants', '/metrics', '/healthz/live', '/healthz/ready/extra']) {
+    expect(rules.filter((rule) => exposes(rule, internal))).toEqual([]);
   }
+  expect(rules.filter((r) => r.path.startsWith('/healthz'))).toEqual([{ path: '/healthz/ready', pathType: 'Exact', backend: expect.anything() }]);
   expect(paths.length).toBeGreaterThan(0);
 });
 

@@ -8,7 +8,7 @@ function render(overrides: Partial<IngressRoutesProps> = {}, withRoute = true) {
   const deployment = new kplus.Deployment(chart, 'App', { containers: [{ image: 'x:1', portNumber: 8080 }] });
   const service = new kplus.Service(chart, 'Svc', { metadata: { name: 'app' }, selector: deployment, ports: [{ port: 8080 }] });
   const routes = withRoute ? [{ service, port: 8080, paths: ['/t/', '/.well-known/'] }] : [];
-  const construct = new IngressRoutes(chart, 'Routes', { name: 'public', namespace: 'identity', domain: 'id.example.com', ingress: TRAEFIK_INGRESS, routes, ...overrides });
+  const construct = new IngressRoutes(chart, 'Routes', { name: 'public', namespace: 'identity', hosts: ['id.example.com'], ingress: TRAEFIK_INGRESS, routes, ...overrides });
   return { construct, objects: Testing.synth(chart) };
 }
 
@@ -54,3 +54,28 @@ test.each([
 ])('bad limit %j names the prop', (limit, message) => {
   expect(() => render({ ingress: { ...TRAEFIK_INGRESS, ...limit } })).toThrow(message);
 });
+
+test('every route answers on every host the stack serves, exact paths matched exactly, and no other host', () => {
+  const chart = new Chart(Testing.app(), 'c', { disableResourceNameHashes: true });
+  const deployment = new kplus.Deployment(chart, 'App', { containers: [{ image: 'x:1', portNumber: 8080 }] });
+  const service = new kplus.Service(chart, 'Svc', { metadata: { name: 'app' }, selector: deployment, ports: [{ port: 8080 }] });
+  new IngressRoutes(chart, 'Routes', {
+    name: 'public',
+    namespace: 'identity',
+    hosts: ['eu-central-1.prod.id.example.com', 'id.example.com'],
+    ingress: TRAEFIK_INGRESS,
+    routes: [{ service, port: 8080, paths: ['/t/'], exactPaths: ['/healthz/ready'] }],
+  });
+  const ingress = Testing.synth(chart).find((o) => o.kind === 'Ingress');
+  expect(ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => `${r.host}${p.path} ${p.pathType}`)).sort()).toEqual([
+    'eu-central-1.prod.id.example.com/healthz/ready Exact',
+    'eu-central-1.prod.id.example.com/t/ Prefix',
+    'id.example.com/healthz/ready Exact',
+    'id.example.com/t/ Prefix',
+  ]);
+});
+
+test('routes with no host are refused', () => {
+  expect(() => render({ hosts: [] })).toThrow("IngressRoutes: 'hosts' must name at least one host");
+});
+

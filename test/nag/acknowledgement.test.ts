@@ -33,6 +33,18 @@ function acknowledged(stack: Stack): Record<string, string[]> {
 const ack = (appliesTo: Acknowledgement['appliesTo'], reason = 'because'): Acknowledgement => ({ rules: ['Pack-Rule1'], appliesTo, reason });
 
 describe('acknowledgements match what they acknowledge', () => {
+  test('onlyIn: skipped in the stacks it does not concern, and still required to match in those it does', () => {
+    const stack = fixture();
+    const other = new Stack(new App(), 'Other');
+    const concernsTest = (root: Construct) => root.node.id === 'Test';
+    const onlyInTest: Acknowledgement = { ...ack({ resourceType: 'AWS::IAM::Role', within: Worker }), onlyIn: concernsTest };
+    applyAcknowledgements([other], [onlyInTest]);
+    applyAcknowledgements([stack], [onlyInTest]);
+    expect(acknowledged(stack)).toEqual({ 'Test/Worker/Role/Resource': [expect.stringContaining('Pack-Rule1')] });
+    const stale: Acknowledgement = { ...ack({ resourceType: 'AWS::SQS::Queue', within: Worker }), onlyIn: concernsTest };
+    expect(() => applyAcknowledgements([fixture()], [stale])).toThrow(UnmatchedAcknowledgementError);
+  });
+
   test('by resource type within a construct class, with a property condition', () => {
     const stack = fixture();
     applyAcknowledgements([stack], [ack({ resourceType: 'AWS::IAM::Role', within: Worker, where: assumedBy('lambda.amazonaws.com') })]);

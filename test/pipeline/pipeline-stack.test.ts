@@ -54,6 +54,12 @@ const stages: Array<{ Name: string; Actions: Action[] }> = pipeline.Stages;
 const stage = (name: string) => stages.find((s) => s.Name === name)!;
 const byRunOrder = (actions: Action[]) => [...actions].sort((a, b) => a.RunOrder - b.RunOrder || a.Name.localeCompare(b.Name));
 const projectOf = (action: Action) => template.toJSON().Resources[action.Configuration!.ProjectName.Ref].Properties;
+/** The build commands of a project, with `{ Ref: 'AWS::Partition' }` read as `aws`. */
+const commandsOf = (project: any): string[] => {
+  const spec = project.Source.BuildSpec;
+  const text = typeof spec === 'string' ? spec : spec['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : part.Ref === 'AWS::Partition' ? 'aws' : JSON.stringify(part))).join('');
+  return JSON.parse(text).phases.build.commands;
+};
 
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
@@ -87,7 +93,7 @@ test('a manual approval sits between preprod and prod, and only there', () => {
   expect(stages.findIndex((s) => s.Name === 'preprod')).toBe(stages.findIndex((s) => s.Name === 'prod') - 1);
 });
 
-test('prod deploys its regions in parallel, cross-account, each followed by a smoke test and posture verification', () => {
+test('prod deploys its regions in parallel, cross-account, each preceded by preflight and followed by a smoke test and posture verification', () => {
   const prod = stage('prod').Actions;
   const deploys = prod.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
   const prepares = deploys.filter((a) => a.Name.endsWith('Prepare'));
@@ -100,9 +106,12 @@ test('prod deploys its regions in parallel, cross-account, each followed by a sm
   expect(JSON.stringify(deploys.map((a) => a.RoleArn))).toContain('555555555555');
   for (const region of ['ap-southeast-2', 'ap-southeast-4']) {
     const deploy = prod.find((a) => a.Name === `prod-koala-${region}.brandstack-koala-high-${region}.Deploy`)!;
+    const prepare = prod.find((a) => a.Name === `prod-koala-${region}.brandstack-koala-high-${region}.Prepare`)!;
     const checks = prod.filter((a) => a.Name.startsWith(`prod-koala-${region}.`) && a.ActionTypeId.Provider === 'CodeBuild');
-    expect(checks.map((a) => a.Name).sort()).toEqual([`prod-koala-${region}.SmokeTest`, `prod-koala-${region}.VerifyPosture`]);
-    expect(checks.every((a) => a.RunOrder > deploy.RunOrder)).toBe(true);
+    expect(checks.map((a) => a.Name).sort()).toEqual([`prod-koala-${region}.Preflight`, `prod-koala-${region}.SmokeTest`, `prod-koala-${region}.VerifyPosture`]);
+    const [preflight, after] = [checks.filter((a) => a.Name.endsWith('.Preflight')), checks.filter((a) => !a.Name.endsWith('.Preflight'))];
+    expect(preflight.every((a) => a.RunOrder < prepare.RunOrder)).toBe(true);
+    expect(after.every((a) => a.RunOrder > deploy.RunOrder)).toBe(true);
   }
 });
 
@@ -117,16 +126,83 @@ test('every stage verifies what it deployed, through the target account\'s boots
   expect(JSON.stringify(template.toJSON())).toContain('cdk-hnb659fds-lookup-role-555555555555-ap-southeast-4');
 });
 
-test('the smoke client\'s credentials come from Secrets Manager, never from the template', () => {
-  const smoke = stage('prod').Actions.find((a) => a.Name === 'prod-koala-ap-southeast-4.SmokeTest')!;
-  const project = projectOf(smoke);
-  expect(project.Environment.EnvironmentVariables).toEqual(
+test('every stage runs brandstack preflight against its target account before it deploys, through the bootstrap lookup role', () => {
+  for (const [name, account, stageName] of [['test', '222222222222', 'low'], ['staging', '333333333333', 'low'], ['preprod', '444444444444', 'high']]) {
+    const actions = stage(name).Actions;
+    const preflight = actions.find((a) => a.Name === 'Preflight')!;
+    const firstDeploy = Math.min(...actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation').map((a) => a.RunOrder));
+    expect(preflight.RunOrder).toBeLessThan(firstDeploy);
+    const buildSpec = JSON.stringify(projectOf(preflight).Source.BuildSpec);
+    expect(buildSpec).toMatch(new RegExp(`aws configure set profile\\.target\\.role_arn arn:.*:iam::${account}:role/cdk-hnb659fds-lookup-role-${account}-ap-southeast-2`));
+    expect(buildSpec).toContain(`AWS_PROFILE=target npx brandstack preflight --brand koala --stage ${stageName} --region ap-southeast-2 --environment ${name}`);
+  }
+});
+
+test('the smoke test asks each deployment\'s own hostname, with credentials read in the target account through the stack\'s smoke reader role', () => {
+  for (const region of ['ap-southeast-2', 'ap-southeast-4']) {
+    const smoke = stage('prod').Actions.find((a) => a.Name === `prod-koala-${region}.SmokeTest`)!;
+    const project = projectOf(smoke);
+    // No secret, and no reference to one, in the project: only the secret's ARN, from the stack's output.
+    expect(JSON.stringify(project.Environment.EnvironmentVariables ?? [])).not.toContain('SECRETS_MANAGER');
+    const actionEnv = JSON.parse(smoke.Configuration!.EnvironmentVariables);
+    expect(actionEnv).toContainEqual({ name: 'SMOKE_SECRET_ARN', type: 'PLAINTEXT', value: expect.stringMatching(/^#\{[^}]+\.SmokeClientSecretArn[A-Za-z0-9]*\}$/) });
+    const roleArn = `:iam::555555555555:role/brandstack/smoke-koala-high-${region}`;
+    expect(commandsOf(project)).toEqual([
+      'npm ci --omit=dev --no-audit --no-fund',
+      `aws configure set profile.smoke.role_arn arn:aws${roleArn}`,
+      'aws configure set profile.smoke.credential_source EcsContainer',
+      `AWS_PROFILE=smoke npx brandstack smoke --brand koala --environment prod --region ${region} --tenant koala-mobile --issuer-base https://id.koala.example.net --secret-id "$SMOKE_SECRET_ARN"`,
+    ]);
+    // The project's role may assume that role, and only that one.
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) =>
+      p.Properties.Roles.some((r: any) => JSON.stringify(project.ServiceRole).includes(r.Ref)),
+    );
+    const assumes = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().includes('sts:AssumeRole'));
+    expect(assumes).toHaveLength(1);
+    expect(JSON.stringify(assumes[0].Resource)).toContain(roleArn);
+  }
+});
+
+test('each staged BrandStack creates the smoke reader role for the pipeline account alone, allowed to read only the smoke client secret', () => {
+  const staged = assembly.getNestedAssembly('assembly-prod-koala-ap-southeast-4').stacks.find((s) => s.stackName === 'brandstack-koala-high-ap-southeast-4')!;
+  const brandStack = Template.fromJSON(staged.template);
+  const roles = brandStack.findResources('AWS::IAM::Role', { Properties: { Path: '/brandstack/' } });
+  expect(Object.values(roles).map((r: any) => r.Properties.RoleName)).toEqual(['smoke-koala-high-ap-southeast-4']);
+  const [[roleId, role]] = Object.entries(roles) as [string, any][];
+  expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+    { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } } },
+  ]);
+  const policies = [...Object.values(brandStack.findResources('AWS::IAM::Policy')), ...Object.values(brandStack.findResources('AWS::IAM::ManagedPolicy'))].filter((p: any) =>
+    (p.Properties.Roles ?? []).some((r: any) => r.Ref === roleId),
+  );
+  const statements = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const secrets = Object.keys(brandStack.findResources('AWS::SecretsManager::Secret')).filter((id) => id.startsWith('SmokeClientSecret'));
+  expect(secrets).toHaveLength(1);
+  expect(statements).toEqual([
+    { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: secrets[0] } },
+    {
+      Action: 'kms:Decrypt',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KeysPlatformKey/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.ap-southeast-4.amazonaws.com' } },
+    },
+  ]);
+});
+
+test('the source action may use the connection under both service prefixes, each on the ARN with its own prefix', () => {
+  const source = stage('Source').Actions[0];
+  const roleId = (source.RoleArn as any)['Fn::GetAtt'][0];
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+    .filter((st: any) => [st.Action].flat().some((a: string) => a.endsWith(':UseConnection')));
+  const id = 'eu-central-1:111111111111:connection/00000000-0000-4000-8000-000000000000';
+  expect(statements).toEqual(
     expect.arrayContaining([
-      { Name: 'SMOKE_CLIENT_ID', Type: 'SECRETS_MANAGER', Value: 'brandstack/smoke/prod/koala:client_id' },
-      { Name: 'SMOKE_CLIENT_SECRET', Type: 'SECRETS_MANAGER', Value: 'brandstack/smoke/prod/koala:client_secret' },
+      { Action: 'codestar-connections:UseConnection', Effect: 'Allow', Resource: `arn:aws:codestar-connections:${id}` },
+      { Action: 'codeconnections:UseConnection', Effect: 'Allow', Resource: `arn:aws:codeconnections:${id}` },
     ]),
   );
-  expect(JSON.parse(project.Source.BuildSpec).phases.build.commands).toContain('npx brandstack smoke --brand koala --tenant koala-mobile');
 });
 
 test('artifacts are encrypted with a rotated KMS key that the stage accounts can use', () => {
@@ -145,7 +221,11 @@ test('each staged BrandStack is checked by its own Stage\'s packs, once, and is 
 test('the pipeline stack and its cross-region support stacks have no unacknowledged finding', () => {
   expect(violations.filter((v) => / (PipelineStack\/Pipeline|cross-region-stack-)/.test(v))).toEqual([]);
   // The pipeline lives in ap-southeast-2; only ap-southeast-4 needs a replication bucket.
-  expect(assembly.stacks.filter((s) => s.stackName.startsWith('PipelineStack-support-')).map((s) => s.environment.region)).toEqual(['ap-southeast-4']);
+  const support = assembly.stacks.filter((s) => s.stackName.startsWith('PipelineStack-support-'));
+  expect(support.map((s) => s.environment.region)).toEqual(['ap-southeast-4']);
+  // Its named replication bucket is kept on update and delete, yet removed when its first create rolls back.
+  const buckets = Object.values(Template.fromJSON(support[0].template).findResources('AWS::S3::Bucket')) as any[];
+  expect(buckets.map((b) => [b.DeletionPolicy, b.UpdateReplacePolicy])).toEqual([['RetainExceptOnCreate', 'Retain']]);
 });
 
 test('a non-compliant stack inside a BrandStage fails validation there, though the App packs cannot see it', () => {

@@ -27,7 +27,8 @@ test('promotion.json: four stages in order, each brand in its regions with its B
     'prod@555555555555: acme/eu-central-1/high acme/eu-west-1/high koala/ap-southeast-2/high koala/ap-southeast-4/high',
   ]);
   const koalaProd = promotion.stages[3].deployments.find((d) => d.target.brand.id === 'koala')!;
-  expect(koalaProd.smoke).toEqual({ tenant: 'koala-mobile', clientSecret: 'brandstack/smoke/prod/koala' });
+  // The smoke client's credentials are no longer named here: each BrandStack creates them in its own account.
+  expect(koalaProd.smoke).toEqual({ tenant: 'koala-mobile' });
 });
 
 test('context overrides the source', () => {
@@ -78,6 +79,10 @@ test.each<[string, (doc: any) => void, string]>([
     "promotion.json: field 'stages.staging.account' '222222222222' is also test's account, and both deploy 'acme' as stage low in eu-central-1"],
   ['a smoke tenant the brand does not have', (d) => (d.stages.test.brands[0].smoke = { tenant: 'koala-mobile' }),
     "promotion.json: field 'stages.test.brands[0].smoke.tenant' 'koala-mobile' is not a customer of 'acme'; customers: acme-retail, acme-wholesale, globex"],
+  ['a smoke client secret in the pipeline account, which BrandStack now creates in the target account', (d) => (d.stages.prod.brands[0].smoke = { tenant: 'acme-retail', clientSecret: 'brandstack/smoke/prod/acme' }),
+    "promotion.json: field 'stages.prod.brands[0].smoke.clientSecret' is no longer used: each BrandStack creates its smoke client and keeps the secret in the target account, where the pipeline reads it through the stack's smoke reader role; remove the field"],
+  ['a smoke field it does not know', (d) => (d.stages.prod.brands[0].smoke = { tenant: 'acme-retail', client: 'smoke' }),
+    "promotion.json: field 'stages.prod.brands[0].smoke.client' is not a known field; known fields: tenant"],
   ['a malformed connection ARN', (d) => (d.source.connectionArn = 'arn:aws:codeconnections:eu-central-1:111111111111:connection/xyz'),
     "promotion.json: field 'source.connectionArn' must be a CodeStar connection ARN"],
   ['a pipeline region outside the catalog', (d) => (d.pipeline.region = 'mars-1'),

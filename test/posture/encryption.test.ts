@@ -1,4 +1,3 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { RABBITMQ_AWS_OWNED_KEY_REASON } from '../../lib/constructs/data/rabbit-broker';
 import { buildPosture, postureFacts, TemplateView, type CfnTemplate, type PostureRule } from '../../lib/posture';
 import { ENCRYPTION_EXCEPTION_METADATA } from '../../lib/posture/exceptions';
@@ -6,6 +5,7 @@ import { keyLabel } from '../../lib/posture/naming';
 import { DatabaseClustersInBackupPlan } from '../../lib/posture/rules/backups/database-clusters-in-backup-plan';
 import { DataServicesEnforceTls } from '../../lib/posture/rules/encryption/data-services-enforce-tls';
 import { StatefulResourcesEncryptedWithBrandKey } from '../../lib/posture/rules/encryption/stateful-resources-encrypted-with-brand-key';
+import { CustomerKeyGrantsOnlyForAwsResources } from '../../lib/posture/rules/keys/customer-key-grants-only-for-aws-resources';
 import { CustomerKeyUseBoundToEncryptionContext } from '../../lib/posture/rules/keys/customer-key-use-bound-to-encryption-context';
 import { CustomerKeysNotUsableByAccountRoot } from '../../lib/posture/rules/keys/customer-keys-not-usable-by-account-root';
 import { KeyRotationEnabled } from '../../lib/posture/rules/keys/key-rotation-enabled';
@@ -29,7 +29,9 @@ function refused(rule: PostureRule, template: CfnTemplate): string[] {
 describe.each(EXAMPLE_TARGETS)('encryption of BrandStack $brand/$stage', (target) => {
   const synthesized = () => synthTarget(target);
   const facts = () => factsOf(target);
-  const name = `brandstack-${target.brand}-${target.stage}`;
+  // The name prefix of what must be named (lib/config/naming.ts resourceNamePrefix); the services themselves carry
+  // generated or stack-suffixed names, so the posture names them by logical id.
+  const name = `${target.brand}-${target.stage}`;
 
   test('every secret and every log group in the template is encrypted with a KMS key of the stack', () => {
     const resources = Object.entries<any>(synthesized().json.Resources);
@@ -68,41 +70,40 @@ describe.each(EXAMPLE_TARGETS)('encryption of BrandStack $brand/$stage', (target
     expect(keys.map((k) => k.purpose).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
       [...customers.map((customer) => ({ kind: 'customer', customer })), { kind: 'platform' }].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
-    for (const rule of [KeyRotationEnabled, KeySpecSymmetricDefault, CustomerKeysNotUsableByAccountRoot, CustomerKeyUseBoundToEncryptionContext]) {
+    for (const rule of [KeyRotationEnabled, KeySpecSymmetricDefault, CustomerKeysNotUsableByAccountRoot, CustomerKeyGrantsOnlyForAwsResources, CustomerKeyUseBoundToEncryptionContext]) {
       expect([rule.id, rule.check(facts())]).toEqual([rule.id, { compliant: true }]);
     }
     for (const k of keys) expect([7, 30]).toContain(k.pendingWindowDays);
     for (const k of keys.filter((k) => k.purpose.kind === 'customer')) {
-      // The account keeps administration (so the key never becomes unmanageable), and one grantee uses it.
-      expect(k.policy.filter((s) => s.effect === 'Allow' && s.accountRoot)).toHaveLength(1);
+      // The brands name no key administrators, so the account keeps administration (the key never becomes
+      // unmanageable) and may create grants only for AWS resources; one grantee uses the key.
+      expect(k.administrators).toEqual(['account root']);
+      const root = k.policy.filter((s) => s.effect === 'Allow' && s.accountRoot);
+      expect(root.map((s) => s.actions.includes('kms:PutKeyPolicy'))).toEqual([true, false]);
+      expect(root[1]).toEqual(expect.objectContaining({ actions: ['kms:CreateGrant'], conditions: [{ operator: 'Bool', key: 'kms:GrantIsForAWSResource', values: ['true'] }] }));
       expect(new Set(k.policy.filter((s) => !s.accountRoot).flatMap((s) => s.grantees))).toEqual(new Set(['IdentityRoletokenservice']));
     }
   });
 
-  test('TLS is enforced by every data service; Aurora, DocumentDB and the brand-tagged EBS volumes are in backup plans', () => {
+  test('TLS is enforced by every data service; Aurora and DocumentDB are in backup plans, and no EBS volume is claimed to be', () => {
     for (const rule of [DataServicesEnforceTls, DataServicesNotPublic, DatabaseClustersInBackupPlan]) {
       expect([rule.id, rule.check(facts())]).toEqual([rule.id, { compliant: true }]);
     }
     const services = facts().encryption.dataServices.map((s) => [s.type, s.name, s.transit]);
     expect(services).toEqual([
-      ['AWS::AmazonMQ::Broker', name, { kind: 'rabbitmq', publiclyAccessible: false }],
-      ['AWS::RDS::DBCluster', name, { kind: 'rds', forceSsl: true, minimumTlsVersion: 'TLSv1.2' }],
-      ['AWS::DocDB::DBCluster', `${name}-mongo`, { kind: 'docdb', tls: 'enabled', auditLogs: 'enabled' }],
+      ['AWS::AmazonMQ::Broker', 'Broker', { kind: 'rabbitmq', publiclyAccessible: false }],
+      ['AWS::RDS::DBCluster', 'DatabaseCluster', { kind: 'rds', forceSsl: true, minimumTlsVersion: 'TLSv1.2' }],
+      ['AWS::DocDB::DBCluster', 'MongoCluster', { kind: 'docdb', tls: 'enabled', auditLogs: 'enabled' }],
     ]);
     const plans = (type: string) => facts().encryption.backups.flatMap((b) => (b.type === type && b.backup.kind === 'database-cluster' ? b.backup.plans : []));
     expect(plans('AWS::RDS::DBCluster')).toContainEqual(expect.objectContaining({ plan: `${name}-continuous`, continuous: true }));
     expect(plans('AWS::DocDB::DBCluster')).toContainEqual(expect.objectContaining({ plan: `${name}-daily`, continuous: false }));
-    synthesized().template.hasResourceProperties('AWS::Backup::BackupSelection', {
-      BackupSelection: Match.objectLike({
-        SelectionName: 'Volumes',
-        Conditions: {
-          StringEquals: [
-            { ConditionKey: 'aws:ResourceTag/brandstack:brand', ConditionValue: target.brand },
-            { ConditionKey: 'aws:ResourceTag/brandstack:stage', ConditionValue: target.stage },
-          ],
-        },
-      }),
-    });
+    // No selection of EBS volumes: the stack's volumes (EKS Auto Mode nodes, the bastion) hold no state to restore,
+    // and the posture does not claim backups of volumes no selection matches.
+    const selections = Object.values(synthesized().template.findResources('AWS::Backup::BackupSelection')) as Array<{ Properties: { BackupSelection: Record<string, unknown> } }>;
+    expect(selections.filter((s) => JSON.stringify(s.Properties.BackupSelection).includes(':volume/') || s.Properties.BackupSelection.Conditions !== undefined)).toEqual([]);
+    const volumes = facts().encryption.backups.filter((b) => b.backup.kind === 'instance-volumes');
+    expect(volumes.flatMap((b) => (b.backup.kind === 'instance-volumes' ? b.backup.plans : []))).toEqual([]);
   });
 
   test('stage high protects against deletion and spreads the data tier over three zones; low says what it gives up', () => {

@@ -5,7 +5,8 @@
  * brand's VPN.) Each assertion reads typed facts, not rendered lines.
  */
 import { BrandRegistry } from '../../lib/config/registry';
-import { platformKeyAlias } from '../../lib/config/naming';
+import { platformKeyAlias, stackHostname } from '../../lib/config/naming';
+import { hostedZoneFor } from '../../lib/config/dns';
 import { keyLabel } from '../../lib/posture/naming';
 import { EXAMPLE_TARGETS } from '../helpers/synth';
 import { factsOf } from './facts';
@@ -34,7 +35,7 @@ describe.each(EXAMPLE_TARGETS)('facts of BrandStack $brand/$stage', (target) => 
       expect(vpc.flowLogs.map((f) => [f.trafficType, f.destination.kind === 'log-group' && f.destination.key && keyLabel(f.destination.key)])).toEqual([['ALL', platform]]);
     }
     const secrets = workload().secrets;
-    expect(secrets.map((s) => s.setting)).toEqual(['ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'DATABASE_URL']);
+    expect(secrets.map((s) => s.setting)).toEqual(['ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'SMOKE_TENANT', 'SMOKE_CLIENT_ID', 'SMOKE_CLIENT_SECRET', 'DATABASE_URL']);
     for (const s of secrets) {
       expect(s.source).toMatchObject({ kind: 'external-secrets', externalSecret: 'identity/identity-runtime', store: 'aws-secrets-manager' });
       const inputs = s.source.kind === 'external-secrets' ? s.source.inputs : [];
@@ -60,19 +61,37 @@ describe.each(EXAMPLE_TARGETS)('facts of BrandStack $brand/$stage', (target) => 
     expect(statements.map((s) => s.actions)).toEqual([['secretsmanager:GetSecretValue'], ['kms:Decrypt']]);
   });
 
-  test('the ingress: an internet-facing NLB terminating TLS 1.3/1.2 on 443 with the DNS-validated certificate of the brand domain, client IP kept', () => {
+  test('the ingress: an internet-facing NLB terminating TLS 1.3/1.2 on 443 with the certificate of the stack hostname, validated through the brand zone; client IP kept, PROXY headers trusted only from the NLB subnets', () => {
     const [{ loadBalancer, entrypoints }] = cluster().ingress.controllers;
+    // A direct deploy's environment is its stage name (lib/config/registry.ts).
+    const hostname = stackHostname({ brand, environment: target.stage, region: { code: facts().placement.region } });
+    const zone = hostedZoneFor(brand.dns, target.stage)!;
     expect(loadBalancer).toEqual({
       release: 'traefik',
       scheme: 'internet-facing',
       loadBalancerClass: 'eks.amazonaws.com/nlb',
       tlsPorts: '443',
-      certificate: { kind: 'acm', domain: brand.domain, validation: 'DNS' },
+      certificate: { kind: 'acm', domain: hostname, validation: 'DNS', alternativeNames: [], validationZones: [{ domain: hostname, zone: { kind: 'id', id: zone.id } }] },
       sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
       proxyProtocolV2: true,
     });
-    expect(entrypoints).toEqual([{ release: 'traefik', name: 'websecure', exposedPort: 443, tlsAtTraefik: false }]);
-    expect(cluster().ingress.routes.map((r) => `${r.host}${r.path}`)).toEqual([`${brand.domain}/.well-known/`, `${brand.domain}/t/`]);
+    const publicSubnets = facts().network.vpcs.flatMap((v) => v.subnets).filter((s) => s.group === 'Public').map((s) => s.cidr).sort();
+    expect(publicSubnets).toHaveLength(3);
+    expect([...cluster().ingress.loadBalancerSubnets.map((s) => s.cidr)].sort()).toEqual(publicSubnets);
+    expect(entrypoints).toEqual([{ release: 'traefik', name: 'websecure', exposedPort: 443, tlsAtTraefik: false, trustedProxyCidrs: expect.any(Array) }]);
+    expect([...entrypoints[0].trustedProxyCidrs!].sort()).toEqual(publicSubnets);
+    expect(cluster().ingress.dns).toEqual({
+      hostname,
+      publisher: { kind: 'external-dns', release: 'external-dns', names: [hostname], zone: { kind: 'id', id: zone.id }, ownerId: facts().placement.stackName, policy: 'sync' },
+      healthChecks: [],
+    });
+    // Outside production the stack answers, and issues tokens, on its own hostname.
+    // /healthz/ready only exactly: Route 53 health checks of the regional name read it.
+    expect(cluster().ingress.routes.map((r) => `${r.host}${r.path} ${r.pathType}`)).toEqual([
+      `${hostname}/.well-known/ Prefix`,
+      `${hostname}/healthz/ready Exact`,
+      `${hostname}/t/ Prefix`,
+    ]);
   });
 
   test('the cluster: private endpoint, secrets under the platform key, every control-plane log', () => {

@@ -7,6 +7,8 @@
  */
 import { ALL_RULES, checkPosture, type PostureFacts, type PostureRule } from '../../lib/posture';
 import { AccessEntriesOnly } from '../../lib/posture/rules/cluster/access-entries-only';
+import { ApiReachableOnlyFromSecurityGroups } from '../../lib/posture/rules/cluster/api-reachable-only-from-security-groups';
+import { ClusterAdminsAreOperatorRoles } from '../../lib/posture/rules/cluster/cluster-admins-are-operator-roles';
 import { ControlPlaneLogsComplete } from '../../lib/posture/rules/cluster/control-plane-logs-complete';
 import { HelmChartsPinned } from '../../lib/posture/rules/cluster/helm-charts-pinned';
 import { NamespacesEnforceRestrictedPodSecurity } from '../../lib/posture/rules/cluster/namespaces-enforce-restricted-pod-security';
@@ -20,7 +22,9 @@ import { DataServicesEnforceTls } from '../../lib/posture/rules/encryption/data-
 import { StatefulResourcesEncryptedWithBrandKey } from '../../lib/posture/rules/encryption/stateful-resources-encrypted-with-brand-key';
 import { ClientIpPreserved } from '../../lib/posture/rules/ingress/client-ip-preserved';
 import { LoadBalancerTerminatesTls } from '../../lib/posture/rules/ingress/load-balancer-terminates-tls';
+import { ProxyProtocolTrustedOnlyFromLoadBalancerSubnets } from '../../lib/posture/rules/ingress/proxy-protocol-trusted-only-from-load-balancer-subnets';
 import { RoutesRateLimitedPerClient } from '../../lib/posture/rules/ingress/routes-rate-limited-per-client';
+import { CustomerKeyGrantsOnlyForAwsResources } from '../../lib/posture/rules/keys/customer-key-grants-only-for-aws-resources';
 import { CustomerKeyUseBoundToEncryptionContext } from '../../lib/posture/rules/keys/customer-key-use-bound-to-encryption-context';
 import { CustomerKeysNotUsableByAccountRoot } from '../../lib/posture/rules/keys/customer-keys-not-usable-by-account-root';
 import { KeyRotationEnabled } from '../../lib/posture/rules/keys/key-rotation-enabled';
@@ -77,7 +81,10 @@ interface PlantedProblem {
 
 /** The acme/high stack: every kind of resource, every protection on. */
 const TARGET = { brand: 'acme', stage: 'high' } as const;
-const BROKER = 'AWS::AmazonMQ::Broker brandstack-acme-high';
+const BROKER = 'AWS::AmazonMQ::Broker Broker';
+/** The cluster's name: a prefix and the stack-creation suffix (lib/config/naming.ts). */
+const CLUSTER = 'acme-high-<stack id>';
+const OPERATOR = 'arn:aws:iam::222222222222:role/acme-operators';
 const WORKLOAD = 'identity/token-service';
 const CONTAINER = `${WORKLOAD} container runtime`;
 
@@ -91,6 +98,7 @@ const vpc = (f: Facts, name: string) => only(f.network.vpcs, (v) => v.name === n
 const dataService = (f: Facts, kind: string) => only(f.encryption.dataServices, (s) => s.transit.kind === kind, kind);
 const lb = (f: Facts) => only(cluster(f).ingress.controllers, (c) => c.loadBalancer.release === 'traefik', 'traefik').loadBalancer;
 const route = (f: Facts) => cluster(f).ingress.routes[0];
+const entrypoint = (f: Facts) => only(cluster(f).ingress.controllers[0].entrypoints, (e) => e.name === 'websecure', 'websecure');
 const externalSecretsSource = (f: Facts, setting: string) => {
   const source = secret(f, setting).source;
   if (source.kind !== 'external-secrets') throw new Error(`${setting} is not produced by External Secrets`);
@@ -109,18 +117,21 @@ const PROBLEMS: PlantedProblem[] = [
   // encryption
   { rule: StatefulResourcesEncryptedWithBrandKey, problem: 'an unencrypted topic', plant: (f) => void (atRest(f, 'AWS::SNS::Topic').protections = [{ kind: 'unencrypted' }]), resource: 'AWS::SNS::Topic BastionAuthFailuresTopic', reason: /^unencrypted$/ },
   { rule: StatefulResourcesEncryptedWithBrandKey, problem: 'an AWS-owned key without a reason', plant: (f) => void delete atRest(f, 'AWS::AmazonMQ::Broker').exceptionReason, resource: BROKER, reason: /AWS-owned key without a stated reason/ },
-  { rule: StatefulResourcesEncryptedWithBrandKey, problem: "a key outside the stack", plant: (f) => void (atRest(f, 'AWS::DocDB::DBCluster').protections = [{ kind: 'key', key: { kind: 'external', reference: 'arn:aws:kms:eu-central-1:222222222222:key/x' } }]), resource: 'AWS::DocDB::DBCluster brandstack-acme-high-mongo', reason: /is not a key of brand acme/ },
-  { rule: StatefulResourcesEncryptedWithBrandKey, problem: 'Performance Insights under the AWS-managed key', plant: (f) => void (atRest(f, 'AWS::RDS::DBCluster').performanceInsights = [{ kind: 'aws-managed', alias: 'alias/aws/rds' }]), resource: 'AWS::RDS::DBCluster brandstack-acme-high', reason: /Performance Insights under alias\/aws\/rds/ },
+  { rule: StatefulResourcesEncryptedWithBrandKey, problem: "a key outside the stack", plant: (f) => void (atRest(f, 'AWS::DocDB::DBCluster').protections = [{ kind: 'key', key: { kind: 'external', reference: 'arn:aws:kms:eu-central-1:222222222222:key/x' } }]), resource: 'AWS::DocDB::DBCluster MongoCluster', reason: /is not a key of brand acme/ },
+  { rule: StatefulResourcesEncryptedWithBrandKey, problem: 'Performance Insights under the AWS-managed key', plant: (f) => void (atRest(f, 'AWS::RDS::DBCluster').performanceInsights = [{ kind: 'aws-managed', alias: 'alias/aws/rds' }]), resource: 'AWS::RDS::DBCluster DatabaseCluster', reason: /Performance Insights under alias\/aws\/rds/ },
   { rule: StatefulResourcesEncryptedWithBrandKey, problem: 'an instance without block device mappings', plant: (f) => void (atRest(f, 'AWS::EC2::Instance').protections = [{ kind: 'no-block-device-mapping' }]), resource: 'AWS::EC2::Instance BastionInstance', reason: /account default/ },
-  { rule: DataServicesEnforceTls, problem: 'rds.force_ssl off', plant: (f) => void (dataService(f, 'rds').transit = { kind: 'rds', forceSsl: false, minimumTlsVersion: 'TLSv1.2' }), resource: 'AWS::RDS::DBCluster brandstack-acme-high', reason: /rds.force_ssl is not 1/ },
-  { rule: DataServicesEnforceTls, problem: 'TLS 1.1 allowed', plant: (f) => void (dataService(f, 'rds').transit = { kind: 'rds', forceSsl: true, minimumTlsVersion: 'TLSv1.1' }), resource: 'AWS::RDS::DBCluster brandstack-acme-high', reason: /TLSv1.1 is below TLSv1.2/ },
-  { rule: DataServicesEnforceTls, problem: 'DocumentDB tls disabled', plant: (f) => void (dataService(f, 'docdb').transit = { kind: 'docdb', tls: 'disabled' }), resource: 'AWS::DocDB::DBCluster brandstack-acme-high-mongo', reason: /tls=disabled/ },
+  { rule: DataServicesEnforceTls, problem: 'rds.force_ssl off', plant: (f) => void (dataService(f, 'rds').transit = { kind: 'rds', forceSsl: false, minimumTlsVersion: 'TLSv1.2' }), resource: 'AWS::RDS::DBCluster DatabaseCluster', reason: /rds.force_ssl is not 1/ },
+  { rule: DataServicesEnforceTls, problem: 'TLS 1.1 allowed', plant: (f) => void (dataService(f, 'rds').transit = { kind: 'rds', forceSsl: true, minimumTlsVersion: 'TLSv1.1' }), resource: 'AWS::RDS::DBCluster DatabaseCluster', reason: /TLSv1.1 is below TLSv1.2/ },
+  { rule: DataServicesEnforceTls, problem: 'DocumentDB tls disabled', plant: (f) => void (dataService(f, 'docdb').transit = { kind: 'docdb', tls: 'disabled' }), resource: 'AWS::DocDB::DBCluster MongoCluster', reason: /tls=disabled/ },
   // keys
   { rule: KeyRotationEnabled, problem: 'rotation off', plant: (f) => void (key(f, PLATFORM).rotation = false), resource: PLATFORM, reason: /rotation is off/ },
   { rule: KeySpecSymmetricDefault, problem: 'an asymmetric key', plant: (f) => void (key(f, GLOBEX).keySpec = 'RSA_2048'), resource: GLOBEX, reason: /RSA_2048/ },
   { rule: KeysAliasedForBrand, problem: 'a key without alias', plant: (f) => void delete (key(f, GLOBEX).key as { alias?: string }).alias, resource: 'KeysCustomerglobex (no alias)', reason: /no alias under alias\/brandstack\/acme\// },
-  { rule: CustomerKeysNotUsableByAccountRoot, problem: 'the root may kms:*', plant: (f) => void only(key(f, GLOBEX).policy, (s) => s.accountRoot, 'root statement').actions.push('kms:*'), resource: GLOBEX, reason: /account root may use the key: kms:Encrypt, kms:Decrypt/ },
-  { rule: CustomerKeysNotUsableByAccountRoot, problem: 'the root may kms:Re* (ReEncrypt)', plant: (f) => void only(key(f, GLOBEX).policy, (s) => s.accountRoot, 'root statement').actions.push('kms:Re*'), resource: GLOBEX, reason: /kms:ReEncryptFrom, kms:ReEncryptTo$/ },
+  { rule: CustomerKeysNotUsableByAccountRoot, problem: 'the root may kms:*', plant: (f) => void only(key(f, GLOBEX).policy, (s) => s.accountRoot && s.actions.includes('kms:PutKeyPolicy'), 'root administration').actions.push('kms:*'), resource: GLOBEX, reason: /account root may use the key: kms:Encrypt, kms:Decrypt/ },
+  { rule: CustomerKeysNotUsableByAccountRoot, problem: 'the root may create any grant', plant: (f) => void (only(key(f, GLOBEX).policy, (s) => s.accountRoot && s.actions.includes('kms:CreateGrant'), 'root grant statement').conditions = []), resource: GLOBEX, reason: /account root may create a grant for itself/ },
+  { rule: CustomerKeysNotUsableByAccountRoot, problem: 'the root may kms:Create* (CreateGrant) unconditioned', plant: (f) => void only(key(f, GLOBEX).policy, (s) => s.accountRoot && s.actions.includes('kms:PutKeyPolicy'), 'root administration').actions.push('kms:Create*'), resource: GLOBEX, reason: /kms:CreateGrant without kms:GrantIsForAWSResource=true/ },
+  { rule: CustomerKeyGrantsOnlyForAwsResources, problem: 'a grantee that may create grants', plant: (f) => void only(key(f, GLOBEX).policy, (s) => s.customerContext === 'globex', 'grant').actions.push('kms:CreateGrant'), resource: GLOBEX, reason: /IdentityRoletokenservice may create any grant/ },
+  { rule: CustomerKeysNotUsableByAccountRoot, problem: 'the root may kms:Re* (ReEncrypt)', plant: (f) => void only(key(f, GLOBEX).policy, (s) => s.accountRoot && s.actions.includes('kms:PutKeyPolicy'), 'root administration').actions.push('kms:Re*'), resource: GLOBEX, reason: /kms:ReEncryptFrom, kms:ReEncryptTo$/ },
   { rule: CustomerKeyUseBoundToEncryptionContext, problem: 'a grant without the context', plant: (f) => void delete only(key(f, GLOBEX).policy, (s) => s.customerContext === 'globex', 'grant').customerContext, resource: GLOBEX, reason: /IdentityRoletokenservice may use the key without the encryption context brandstack:customer=globex/ },
   { rule: CustomerKeyUseBoundToEncryptionContext, problem: "another customer's context", plant: (f) => void (only(key(f, GLOBEX).policy, (s) => s.customerContext === 'globex', 'grant').customerContext = 'acme-retail'), resource: GLOBEX, reason: /with the context of acme-retail, not/ },
   // network
@@ -139,22 +150,32 @@ const PROBLEMS: PlantedProblem[] = [
   { rule: DefaultSecurityGroupsRestricted, problem: 'a default group left open', plant: (f) => void (vpc(f, 'NetworkRabbitVpc').defaultSecurityGroupRestricted = false), resource: 'NetworkRabbitVpc', reason: /default security group/ },
   { rule: DataServicesNotPublic, problem: 'a public broker', plant: (f) => void (dataService(f, 'rabbitmq').transit = { kind: 'rabbitmq', publiclyAccessible: true }), resource: BROKER, reason: /publicly accessible/ },
   // cluster
-  { rule: PrivateApiEndpoint, problem: 'a public endpoint', plant: (f) => void (cluster(f).controlPlane.endpoint = { publicAccess: true, privateAccess: true, publicCidrs: ['0.0.0.0/0'] }), resource: 'brandstack-acme-high', reason: /public from 0.0.0.0\/0/ },
-  { rule: SecretsEnvelopeEncrypted, problem: 'no envelope encryption', plant: (f) => void (cluster(f).controlPlane.envelopeEncryption = []), resource: 'brandstack-acme-high', reason: /not envelope-encrypted/ },
-  { rule: ControlPlaneLogsComplete, problem: 'no audit log', plant: (f) => void (cluster(f).controlPlane.logTypes = ['api', 'authenticator']), resource: 'brandstack-acme-high', reason: /audit, controllerManager, scheduler/ },
-  { rule: AccessEntriesOnly, problem: 'the deployer made admin', plant: (f) => void (cluster(f).controlPlane.creatorIsAdmin = true), resource: 'brandstack-acme-high', reason: /made cluster admin/ },
-  { rule: AccessEntriesOnly, problem: 'the aws-auth ConfigMap', plant: (f) => void (cluster(f).controlPlane.authenticationMode = 'API_AND_CONFIG_MAP'), resource: 'brandstack-acme-high', reason: /API_AND_CONFIG_MAP/ },
+  { rule: PrivateApiEndpoint, problem: 'a public endpoint', plant: (f) => void (cluster(f).controlPlane.endpoint = { publicAccess: true, privateAccess: true, publicCidrs: ['0.0.0.0/0'] }), resource: CLUSTER, reason: /public from 0.0.0.0\/0/ },
+  { rule: SecretsEnvelopeEncrypted, problem: 'no envelope encryption', plant: (f) => void (cluster(f).controlPlane.envelopeEncryption = []), resource: CLUSTER, reason: /not envelope-encrypted/ },
+  { rule: ControlPlaneLogsComplete, problem: 'no audit log', plant: (f) => void (cluster(f).controlPlane.logTypes = ['api', 'authenticator']), resource: CLUSTER, reason: /audit, controllerManager, scheduler/ },
+  { rule: AccessEntriesOnly, problem: 'the deployer made admin', plant: (f) => void (cluster(f).controlPlane.creatorIsAdmin = true), resource: CLUSTER, reason: /made cluster admin/ },
+  { rule: AccessEntriesOnly, problem: 'the aws-auth ConfigMap', plant: (f) => void (cluster(f).controlPlane.authenticationMode = 'API_AND_CONFIG_MAP'), resource: CLUSTER, reason: /API_AND_CONFIG_MAP/ },
+  { rule: ApiReachableOnlyFromSecurityGroups, problem: 'the API from the VPC range', plant: (f) => void cluster(f).controlPlane.apiAccess.push({ securityGroup: 'ClusterApiSecurityGroup', protocol: 'tcp', ports: { from: 443, to: 443 }, source: { kind: 'cidr', cidr: '10.10.0.0/16' } }), resource: 'ClusterApiSecurityGroup', reason: /from the address range 10.10.0.0\/16, not from a security group/ },
+  { rule: ApiReachableOnlyFromSecurityGroups, problem: 'every port from the bastion', plant: (f) => void ((only(cluster(f).controlPlane.apiAccess, (r) => r.source.kind === 'security-group', 'bastion rule') as { ports: unknown }).ports = 'all'), resource: 'ClusterApiSecurityGroup', reason: /admits tcp all ports; the API endpoint needs tcp 443 only/ },
+  { rule: ClusterAdminsAreOperatorRoles, problem: 'an operator role admitted in every account', plant: (f) => void delete (only(cluster(f).controlPlane.accessEntries, (e) => e.principal.kind === 'role-arn' && e.principal.arn === OPERATOR, 'operator entry') as { onlyInAccount?: string }).onlyInAccount, resource: OPERATOR, reason: /admitted in every account .* not only in 222222222222/ },
+  { rule: ClusterAdminsAreOperatorRoles, problem: "an operator role admitted in another stage's account", plant: (f) => void ((only(cluster(f).controlPlane.accessEntries, (e) => e.principal.kind === 'role-arn' && e.principal.arn === OPERATOR, 'operator entry') as { onlyInAccount?: string }).onlyInAccount = '333333333333'), resource: OPERATOR, reason: /deploying account is 333333333333, not the role's own 222222222222/ },
+  { rule: ClusterAdminsAreOperatorRoles, problem: 'a stack role the account root may assume', plant: (f) => void cluster(f).controlPlane.accessEntries.push({ principal: { kind: 'stack-role', role: 'ClusterClusterAdmin', assumableBy: ['arn:{{Ref:AWS::Partition}}:iam::111111111111:root'] }, type: 'STANDARD', policies: [{ policy: 'AmazonEKSClusterAdminPolicy', scope: 'cluster' }] }), resource: 'ClusterClusterAdmin', reason: /is cluster admin and may be assumed by arn:.*:iam::111111111111:root/ },
   { rule: HelmChartsPinned, problem: 'an unpinned chart', plant: (f) => void delete only(cluster(f).controlPlane.helmReleases, (h) => h.release === 'traefik', 'traefik').version, resource: 'traefik', reason: /not pinned/ },
-  { rule: NetworkPoliciesEnforced, problem: 'the policy controller off', plant: (f) => void (cluster(f).compute.networkPolicyController = false), resource: 'brandstack-acme-high', reason: /not enforced/ },
+  { rule: NetworkPoliciesEnforced, problem: 'the policy controller off', plant: (f) => void (cluster(f).compute.networkPolicyController = false), resource: CLUSTER, reason: /not enforced/ },
   { rule: NodeVolumesEncryptedWithBrandKey, problem: 'node volumes under the AWS-managed key', plant: (f) => void delete cluster(f).compute.nodeClasses[0].volumeKey, resource: 'NodeClass brandstack', reason: /AWS-managed EBS key/ },
   { rule: NamespacesEnforceRestrictedPodSecurity, problem: 'a baseline namespace', plant: (f) => void (only(cluster(f).namespaces, (n) => n.name === 'identity', 'identity').podSecurity = 'baseline'), resource: 'namespace identity', reason: /baseline/ },
   // ingress
   { rule: LoadBalancerTerminatesTls, problem: 'a TLS 1.0 policy', plant: (f) => void (lb(f).sslPolicy = 'ELBSecurityPolicy-2016-08'), resource: 'traefik', reason: /ELBSecurityPolicy-2016-08/ },
   { rule: LoadBalancerTerminatesTls, problem: 'no certificate', plant: (f) => void (lb(f).certificate = { kind: 'none' }), resource: 'traefik', reason: /no certificate/ },
   { rule: LoadBalancerTerminatesTls, problem: 'a plain HTTP entrypoint', plant: (f) => void cluster(f).ingress.controllers[0].entrypoints.push({ release: 'traefik', name: 'web', exposedPort: 80, tlsAtTraefik: false }), resource: 'traefik entrypoint web', reason: /port 80 without TLS/ },
+  { rule: LoadBalancerTerminatesTls, problem: 'a certificate no zone validates', plant: (f) => void (lb(f).certificate = { kind: 'acm', domain: 'eu-central-1.high.id.acme.example.com', validation: 'DNS', validationZones: [{ domain: 'eu-central-1.high.id.acme.example.com' }] }), resource: 'traefik', reason: /no hosted zone validates eu-central-1.high.id.acme.example.com: .* by hand/ },
+  { rule: ProxyProtocolTrustedOnlyFromLoadBalancerSubnets, problem: 'the whole VPC trusted', plant: (f) => void (entrypoint(f).trustedProxyCidrs = ['10.10.0.0/16']), resource: 'traefik entrypoint websecure', reason: /trusts 10.10.0.0\/16, which overlaps pod subnet 10.10.0.0\/18: a pod could forge the client address/ },
+  { rule: ProxyProtocolTrustedOnlyFromLoadBalancerSubnets, problem: 'a pod subnet trusted', plant: (f) => void (entrypoint(f).trustedProxyCidrs = [...entrypoint(f).trustedProxyCidrs!, cluster(f).ingress.podSubnets[1].cidr]), resource: 'traefik entrypoint websecure', reason: /which is not a load balancer subnet/ },
+  { rule: ProxyProtocolTrustedOnlyFromLoadBalancerSubnets, problem: 'a load balancer subnet left out', plant: (f) => void (entrypoint(f).trustedProxyCidrs = entrypoint(f).trustedProxyCidrs!.slice(1)), resource: 'traefik entrypoint websecure', reason: /does not trust load balancer subnet/ },
+  { rule: ProxyProtocolTrustedOnlyFromLoadBalancerSubnets, problem: 'no trusted source behind a PROXY-protocol load balancer', plant: (f) => void delete entrypoint(f).trustedProxyCidrs, resource: 'traefik entrypoint websecure', reason: /trusts no source/ },
   { rule: ClientIpPreserved, problem: 'proxy protocol off', plant: (f) => void (lb(f).proxyProtocolV2 = false), resource: 'traefik', reason: /client IP is lost/ },
-  { rule: RoutesRateLimitedPerClient, problem: 'a limit per host', plant: (f) => void (route(f).limits = route(f).limits.map((l) => (l.kind === 'rate' ? { ...l, per: { kind: 'host' as const } } : l))), resource: 'route id.acme.example.com/.well-known/', reason: /rate limit is per host/ },
-  { rule: RoutesRateLimitedPerClient, problem: 'a missing middleware', plant: (f) => void (route(f).limits = [{ kind: 'missing', middleware: 'identity-ratelimit@kubernetescrd' }]), resource: 'route id.acme.example.com/.well-known/', reason: /does not exist/ },
+  { rule: RoutesRateLimitedPerClient, problem: 'a limit per host', plant: (f) => void (route(f).limits = route(f).limits.map((l) => (l.kind === 'rate' ? { ...l, per: { kind: 'host' as const } } : l))), resource: 'route eu-central-1.high.id.acme.example.com/.well-known/', reason: /rate limit is per host/ },
+  { rule: RoutesRateLimitedPerClient, problem: 'a missing middleware', plant: (f) => void (route(f).limits = [{ kind: 'missing', middleware: 'identity-ratelimit@kubernetescrd' }]), resource: 'route eu-central-1.high.id.acme.example.com/.well-known/', reason: /does not exist/ },
   // workloads
   { rule: ContainersHardened, problem: 'may run as root', plant: (f) => void (container(f).securityContext!.runAsNonRoot = false, (workload(f).podSecurityContext!.runAsNonRoot = false)), resource: CONTAINER, reason: /may run as root/ },
   { rule: ContainersHardened, problem: 'a writable root filesystem', plant: (f) => void (container(f).securityContext!.readOnlyRootFilesystem = false), resource: CONTAINER, reason: /writable/ },
@@ -184,9 +205,9 @@ const PROBLEMS: PlantedProblem[] = [
   { rule: SecretStoreLeastPrivilege, problem: 'a role that may read any secret', plant: (f) => void operatorRole(f).statements[0].resources.push({ kind: 'literal', text: '*' }), resource: 'SecretStore identity/aws-secrets-manager', reason: /reads secrets of \*/ },
   { rule: SecretStoreLeastPrivilege, problem: 'decrypt outside Secrets Manager', plant: (f) => void delete operatorRole(f).statements[1].viaService, resource: 'SecretStore identity/aws-secrets-manager', reason: /no kms:ViaService/ },
   // backups, placement
-  { rule: DatabaseClustersInBackupPlan, problem: 'Aurora in no plan', plant: (f) => void ((only(f.encryption.backups, (b) => b.type === 'AWS::RDS::DBCluster', 'aurora').backup as { plans: unknown[] }).plans = []), resource: 'AWS::RDS::DBCluster brandstack-acme-high', reason: /no AWS Backup plan/ },
-  { rule: VaultProtectsRecoveryPoints, problem: 'deletable recovery points', plant: (f) => void ((only(f.encryption.backups, (b) => b.type === 'AWS::Backup::BackupVault', 'vault').backup as { deniedToEveryone: string[] }).deniedToEveryone = []), resource: 'AWS::Backup::BackupVault brandstack-acme-high', reason: /backup:DeleteRecoveryPoint/ },
-  { rule: BrandTagsOnEveryResource, problem: 'a resource without its stage tag', plant: (f) => void delete only(f.placement.taggedResources, (r) => r.logicalId.startsWith('BastionInstance'), 'bastion').brandTags['brandstack:stage'], resource: 'BastionInstanceD5ADABD54f5bb9f88861136e', reason: /no brandstack:stage tag/ },
+  { rule: DatabaseClustersInBackupPlan, problem: 'Aurora in no plan', plant: (f) => void ((only(f.encryption.backups, (b) => b.type === 'AWS::RDS::DBCluster', 'aurora').backup as { plans: unknown[] }).plans = []), resource: 'AWS::RDS::DBCluster DatabaseCluster', reason: /no AWS Backup plan/ },
+  { rule: VaultProtectsRecoveryPoints, problem: 'deletable recovery points', plant: (f) => void ((only(f.encryption.backups, (b) => b.type === 'AWS::Backup::BackupVault', 'vault').backup as { deniedToEveryone: string[] }).deniedToEveryone = []), resource: 'AWS::Backup::BackupVault BackupVault', reason: /backup:DeleteRecoveryPoint/ },
+  { rule: BrandTagsOnEveryResource, problem: 'a resource without its stage tag', plant: (f) => void delete only(f.placement.taggedResources, (r) => r.logicalId.startsWith('BastionInstance'), 'bastion').brandTags['brandstack:stage'], resource: 'BastionInstanceD5ADABD5eb78fda965c405a7', reason: /no brandstack:stage tag/ },
 ];
 
 describe('each rule finds the problem planted in the facts of a real stack', () => {

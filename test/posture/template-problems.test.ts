@@ -56,11 +56,21 @@ test('a key without rotation, and a customer key the account root may use', () =
   expect(found(violations, 'keys/customer-keys-not-usable-by-account-root')).toEqual([{ resource: 'alias/brandstack/acme/globex', reason: 'the account root may use the key: kms:Decrypt' }]);
 });
 
+test('a customer key whose account root may create grants for itself', () => {
+  const violations = violationsOf((r) => {
+    const grants = resourceOf(r, 'KeysCustomerglobex', 'AWS::KMS::Key').Properties.KeyPolicy.Statement.find((s: Json) => s.Action === 'kms:CreateGrant');
+    delete grants.Condition;
+  });
+  expect(found(violations, 'keys/customer-keys-not-usable-by-account-root')).toEqual([
+    { resource: 'alias/brandstack/acme/globex', reason: 'the account root may create a grant for itself: kms:CreateGrant without kms:GrantIsForAWSResource=true' },
+  ]);
+});
+
 test('Aurora without rds.force_ssl', () => {
   const violations = violationsOf((r) => {
     resourceOf(r, '', 'AWS::RDS::DBClusterParameterGroup').Properties.Parameters['rds.force_ssl'] = '0';
   });
-  expect(found(violations, 'encryption/data-services-enforce-tls')).toEqual([{ resource: 'AWS::RDS::DBCluster brandstack-acme-high', reason: 'rds.force_ssl is not 1: clients may connect without TLS' }]);
+  expect(found(violations, 'encryption/data-services-enforce-tls')).toEqual([{ resource: 'AWS::RDS::DBCluster DatabaseCluster', reason: 'rds.force_ssl is not 1: clients may connect without TLS' }]);
 });
 
 test('a log group without a key', () => {
@@ -74,7 +84,40 @@ test('a public EKS endpoint', () => {
   const violations = violationsOf((r) => {
     resourceOf(r, 'Cluster', 'AWS::EKS::Cluster').Properties.ResourcesVpcConfig.EndpointPublicAccess = true;
   });
-  expect(found(violations, 'cluster/private-api-endpoint')).toEqual([{ resource: 'brandstack-acme-high', reason: 'the API endpoint is public from 0.0.0.0/0' }]);
+  expect(found(violations, 'cluster/private-api-endpoint')).toEqual([{ resource: 'acme-high-<stack id>', reason: 'the API endpoint is public from 0.0.0.0/0' }]);
+});
+
+test('the API security group open to an address range', () => {
+  const violations = violationsOf((r) => {
+    const group = resourceOf(r, 'ClusterApiSecurityGroup', 'AWS::EC2::SecurityGroup');
+    group.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.10.0.0/16' }];
+  });
+  expect(found(violations, 'cluster/api-reachable-only-from-security-groups')).toEqual([
+    { resource: 'ClusterApiSecurityGroup', reason: 'admits the API endpoint from the address range 10.10.0.0/16, not from a security group' },
+  ]);
+});
+
+test("an operator's access entry without its account condition, and a cluster admin role the account may assume", () => {
+  const violations = violationsOf((r) => {
+    const [entry] = Object.values<Json>(r).filter((e) => e.Type === 'AWS::EKS::AccessEntry' && e.Properties.PrincipalArn === 'arn:aws:iam::333333333333:role/acme-operators');
+    delete entry.Condition;
+    r.ClusterClusterAdminE6D4A2B1 = {
+      Type: 'AWS::IAM::Role',
+      Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }] } },
+    };
+    r.ClusterClusterAdminAccess0A1B2C3D = {
+      Type: 'AWS::EKS::AccessEntry',
+      Properties: {
+        ClusterName: { Ref: Object.keys(r).find((id) => r[id].Type === 'AWS::EKS::Cluster') },
+        PrincipalArn: { 'Fn::GetAtt': ['ClusterClusterAdminE6D4A2B1', 'Arn'] },
+        AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy' }],
+      },
+    };
+  });
+  expect(found(violations, 'cluster/cluster-admins-are-operator-roles')).toEqual([
+    { resource: 'ClusterClusterAdmin', reason: 'is cluster admin and may be assumed by arn:aws:iam::111111111111:root' },
+    { resource: 'arn:aws:iam::333333333333:role/acme-operators', reason: 'is admitted in every account the template is deployed to, not only in 333333333333' },
+  ]);
 });
 
 test('a secret file mounted with subPath, which the kubelet never refreshes', () => {
@@ -99,4 +142,34 @@ test('a writable root filesystem and PERMISSIVE mTLS', () => {
   );
   expect(found(violations, 'workloads/containers-hardened')).toEqual([{ resource: 'identity/token-service container runtime', reason: 'root filesystem is writable' }]);
   expect(found(violations, 'workloads/strict-mtls')).toEqual([{ resource: 'identity/token-service', reason: 'mTLS PERMISSIVE, not STRICT' }]);
+});
+
+/** Rewrites the text parts of a Helm release's values (a string, or an Fn::Join of text and references). */
+function editHelmValues(resources: Json, prefix: string, edit: (text: string) => string): void {
+  const chart = resourceOf(resources, prefix);
+  const values = chart.Properties.Values;
+  const edited = typeof values === 'string' ? edit(values) : { 'Fn::Join': [values['Fn::Join'][0], values['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? edit(p) : p))] };
+  if (JSON.stringify(edited) === JSON.stringify(values)) throw new Error('the edit changed nothing');
+  chart.Properties.Values = edited;
+}
+
+test('Traefik trusting PROXY headers from the whole application VPC, pods included', () => {
+  const violations = violationsOf((r) => editHelmValues(r, 'ClusterchartTraefik', (text) => text.replace(/"trustedIPs":\[[^\]]*\]/, '"trustedIPs":["10.10.0.0/16"]')));
+  const reasons = found(violations, 'ingress/proxy-protocol-trusted-only-from-load-balancer-subnets').map((v) => `${v.resource}: ${v.reason}`);
+  expect(reasons).toEqual(
+    expect.arrayContaining([
+      'traefik entrypoint websecure: trusts 10.10.0.0/16, which is not a load balancer subnet',
+      'traefik entrypoint websecure: trusts 10.10.0.0/16, which overlaps pod subnet 10.10.0.0/18: a pod could forge the client address',
+    ]),
+  );
+});
+
+test('a DNS-validated certificate without its hosted zone', () => {
+  const violations = violationsOf((r) => {
+    const cert = resourceOf(r, 'DnsCertificate', 'AWS::CertificateManager::Certificate');
+    for (const option of cert.Properties.DomainValidationOptions) delete option.HostedZoneId;
+  });
+  expect(found(violations, 'ingress/load-balancer-terminates-tls')).toEqual([
+    { resource: 'traefik', reason: 'no hosted zone validates eu-central-1.high.id.acme.example.com: its validation record would have to be added by hand' },
+  ]);
 });

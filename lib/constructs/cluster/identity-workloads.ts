@@ -25,8 +25,10 @@ export interface IdentityWorkloadsProps {
    * access to exactly these and writes them into the namespace as the runtime Secret.
    */
   readonly runtimeSecrets: RuntimeSecrets;
-  /** Public domain of the identity services. */
+  /** The issuer's host: `ISSUER_BASE_URL` is `https://<domain>`. */
   readonly domain: string;
+  /** The hosts the public routes answer on. @default [domain] */
+  readonly hostnames?: readonly string[];
   /** Fewest replicas of each service (at least 2). */
   readonly minReplicas: number;
   /** Most replicas of each service. */
@@ -70,6 +72,7 @@ export class IdentityWorkloads extends Construct {
     this.chart = new IdentityChart(app, 'identity', {
       image: this.image.imageUri,
       domain: props.domain,
+      hostnames: props.hostnames,
       region: Stack.of(this).region,
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,

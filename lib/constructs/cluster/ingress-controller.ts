@@ -1,7 +1,9 @@
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { TRAEFIK_INGRESS } from '../../charts/contract';
+import { parseCidr } from '../../config/cidr';
 
 /**
  * Traefik Proxy's Helm chart, pinned; chart 41.x ships Traefik v3 (the chart
@@ -18,12 +20,42 @@ export const INGRESS_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 export interface IngressControllerProps {
   readonly cluster: eks.ICluster;
-  /** Public domain the ingress answers on; an ACM certificate is issued for it. */
+  /** The brand's public domain: every name {@link IngressController.serve} publishes is it or a name under it. */
   readonly domain: string;
-  /** CIDR of the VPC the load balancer runs in: the only source whose proxy-protocol header Traefik trusts. */
-  readonly vpcCidr: string;
+  /**
+   * @deprecated Not used. Trusting PROXY headers from the whole VPC let any pod forge the
+   * client address the per-client limits key on; the trusted sources are
+   * {@link trustedProxyCidrs}. Accepted until BrandCluster stops passing it.
+   */
+  readonly vpcCidr?: string;
+  /**
+   * The only sources whose PROXY protocol header Traefik believes: where the Network Load
+   * Balancer's nodes are. With IP targets and TLS listeners the NLB does not preserve the
+   * client IP, so it connects to the pods from its own private addresses in the subnets it
+   * was placed in (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation),
+   * and EKS Auto Mode places an internet-facing NLB in the public subnets it finds by their
+   * `kubernetes.io/role/elb` tag (https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html,
+   * https://kubernetes-sigs.github.io/aws-load-balancer-controller/v2.10/deploy/subnet_discovery),
+   * which aws-eks-v2's Cluster puts on the VPC's public subnets (Cluster.tagSubnets).
+   * @default the CIDRs of the cluster VPC's public subnets
+   */
+  readonly trustedProxyCidrs?: readonly string[];
   /** Controller replicas, spread across zones. @default 3 */
   readonly replicas?: number;
+}
+
+/** What the load balancer serves: its certificate and the names published for it. */
+export interface IngressEndpoint {
+  /** The TLS listener's certificate (in the load balancer's region). */
+  readonly certificate: acm.ICertificate;
+  /**
+   * Annotations for the load balancer Service that tell ExternalDNS which names to publish
+   * (and, for a latency record, its region and health check).
+   * @default - none: the names are published outside the cluster
+   */
+  readonly dnsAnnotations?: Readonly<Record<string, string>>;
+  /** The names the endpoint answers on, for validation and the posture. */
+  readonly hostnames: readonly string[];
 }
 
 /**
@@ -43,23 +75,43 @@ export interface IngressControllerProps {
  * per-IP limits count real clients. AWS WAF cannot attach to an NLB, so the
  * limits live in Traefik.
  *
- * The certificate uses DNS validation without a hosted zone (synth looks up
- * nothing): the brand's DNS owner must create the validation CNAME that ACM
- * shows for the certificate, and the deployment waits until it exists.
+ * The certificate and DNS names come from the stack (lib/constructs/dns,
+ * StackHostname) through {@link serve}: synth fails until it is called, so no
+ * listener goes out without a certificate that can validate.
  */
 export class IngressController extends Construct {
-  readonly certificate: acm.Certificate;
   /** The controller (and its Middleware CRDs); routes depend on it. */
   readonly chart: eks.HelmChart;
+  /** The sources whose PROXY protocol header Traefik believes. */
+  readonly trustedProxyCidrs: readonly string[];
+  private readonly domain: string;
+  private readonly serviceAnnotations: Record<string, string>;
+  private endpoint?: IngressEndpoint;
 
   constructor(scope: Construct, id: string, props: IngressControllerProps) {
     super(scope, id);
     const replicas = props.replicas ?? 3;
     if (!Number.isInteger(replicas) || replicas < 2) throw new Error(`IngressController: 'replicas' must be an integer of at least 2 (got ${replicas})`);
 
-    this.certificate = new acm.Certificate(this, 'Certificate', {
-      domainName: props.domain,
-      validation: acm.CertificateValidation.fromDns(),
+    this.domain = props.domain;
+    this.trustedProxyCidrs = [...(props.trustedProxyCidrs ?? props.cluster.vpc.publicSubnets.map((subnet) => subnet.ipv4CidrBlock))];
+    if (this.trustedProxyCidrs.length === 0) throw new Error(`IngressController: 'trustedProxyCidrs' must name the load balancer's subnets (the cluster VPC has no public subnets)`);
+    for (const cidr of this.trustedProxyCidrs) {
+      const parsed = parseCidr(cidr);
+      if (typeof parsed === 'string') throw new Error(`IngressController: 'trustedProxyCidrs' entry '${cidr}' ${parsed}`);
+    }
+    this.serviceAnnotations = {
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': Lazy.string({ produce: () => this.endpoint?.certificate.certificateArn }),
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': INGRESS_TLS_POLICY,
+      'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'tcp',
+      'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*',
+      'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+    };
+    this.node.addValidation({
+      validate: () => (this.endpoint ? [] : ['IngressController: no certificate: call serve() with the certificate and names of the stack (StackHostname)']),
     });
 
     const namespace = props.cluster.addManifest('TraefikNamespace', {
@@ -101,26 +153,43 @@ export class IngressController extends Construct {
             exposedPort: 443,
             expose: { default: true },
             tls: { enabled: false },
-            proxyProtocol: { trustedIPs: [props.vpcCidr] },
+            proxyProtocol: { trustedIPs: this.trustedProxyCidrs },
           },
         },
         service: {
           type: 'LoadBalancer',
           spec: { loadBalancerClass: 'eks.amazonaws.com/nlb' },
-          annotations: {
-            'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-            'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-            'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': this.certificate.certificateArn,
-            'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
-            'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': INGRESS_TLS_POLICY,
-            'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'tcp',
-            'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*',
-            'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
-          },
+          annotations: this.serviceAnnotations,
         },
         logs: { access: { enabled: true } },
       },
     });
     this.chart.node.addDependency(namespace);
+  }
+
+  /** The names the load balancer answers on; empty until {@link serve}. */
+  get hostnames(): readonly string[] {
+    return this.endpoint?.hostnames ?? [];
+  }
+
+  /** The TLS listener's certificate, once {@link serve} gave it. */
+  get certificate(): acm.ICertificate | undefined {
+    return this.endpoint?.certificate;
+  }
+
+  /**
+   * Gives the load balancer its certificate and the ExternalDNS annotations of its names.
+   * Called once, by the stack, with what StackHostname issued.
+   */
+  serve(endpoint: IngressEndpoint): void {
+    if (this.endpoint) throw new Error('IngressController: serve() was already called; one load balancer has one certificate');
+    if (endpoint.hostnames.length === 0) throw new Error(`IngressController: 'hostnames' must name at least one name`);
+    for (const name of endpoint.hostnames) {
+      if (name !== this.domain && !name.endsWith(`.${this.domain}`)) {
+        throw new Error(`IngressController: hostname '${name}' is not '${this.domain}' or a name under it (the brand's domain)`);
+      }
+    }
+    this.endpoint = endpoint;
+    Object.assign(this.serviceAnnotations, endpoint.dnsAnnotations ?? {});
   }
 }

@@ -19,6 +19,12 @@ export interface RuntimeSecretsProps {
    * @default 64
    */
   readonly adminTokenLength?: number;
+  /**
+   * The smoke-test client's credentials (SmokeClient), delivered to the runtime as
+   * SMOKE_TENANT, SMOKE_CLIENT_ID and SMOKE_CLIENT_SECRET; encrypted with `encryptionKey`.
+   * @default no smoke client: the runtime provisions none
+   */
+  readonly smokeClientSecret?: secretsmanager.ISecret;
 }
 
 /**
@@ -38,6 +44,7 @@ export class RuntimeSecrets extends Construct {
   readonly keyEncryptionKey: secretsmanager.Secret;
   readonly clientSecretPepper: secretsmanager.Secret;
   readonly databaseSecret: secretsmanager.ISecret;
+  readonly smokeClientSecret?: secretsmanager.ISecret;
   /** Where each runtime setting comes from, for the chart's ExternalSecret. */
   readonly sources: RuntimeSecretSources;
   private readonly encryptionKey: kms.IKey;
@@ -50,6 +57,7 @@ export class RuntimeSecrets extends Construct {
     }
     this.encryptionKey = props.encryptionKey;
     this.databaseSecret = props.databaseSecret;
+    this.smokeClientSecret = props.smokeClientSecret;
 
     this.adminToken = new secretsmanager.Secret(this, 'AdminToken', {
       description: 'Identity runtime: bearer token of the admin API (ADMIN_TOKEN)',
@@ -79,12 +87,13 @@ export class RuntimeSecrets extends Construct {
       adminToken: this.adminToken.secretArn,
       keyEncryptionKey: this.keyEncryptionKey.secretArn,
       clientSecretPepper: this.clientSecretPepper.secretArn,
+      ...(props.smokeClientSecret ? { smokeClient: props.smokeClientSecret.secretArn } : {}),
     };
   }
 
   /** The secrets, in the order of {@link sources}. */
   get secrets(): secretsmanager.ISecret[] {
-    return [this.databaseSecret, this.adminToken, this.keyEncryptionKey, this.clientSecretPepper];
+    return [this.databaseSecret, this.adminToken, this.keyEncryptionKey, this.clientSecretPepper, ...(this.smokeClientSecret ? [this.smokeClientSecret] : [])];
   }
 
   /**

@@ -34,11 +34,13 @@ export interface AuroraPostgresClusterProps {
   /** Security groups of the cluster; they decide who reaches port 5432. At least one. */
   readonly securityGroups: ec2.ISecurityGroup[];
   /**
-   * Deterministic cluster identifier (1-63 lower-case letters, digits and
-   * single hyphens, starting with a letter); also names the log group
-   * `/aws/rds/cluster/<clusterIdentifier>/postgresql`.
+   * Start of the names this construct must fix: the master-credential
+   * rotation function is `<namePrefix>-pg-rotation-<stack-creation suffix>`.
+   * 1-43 letters, digits, '-' and '_'. The cluster identifier is not fixed:
+   * CloudFormation generates it, so a cluster kept by a deleted stack (its final
+   * snapshot, in high) never blocks the name of the next stack's cluster.
    */
-  readonly clusterIdentifier: string;
+  readonly namePrefix: string;
   /** Encrypts storage, snapshots, Performance Insights, the master secret and the logs. */
   readonly encryptionKey: kms.IKey;
   /**
@@ -70,7 +72,12 @@ export interface AuroraPostgresClusterProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * What happens to the cluster when it leaves the stack.
+   * What happens to the cluster when it leaves the stack. Its PostgreSQL log
+   * group and rotation log group follow as companions: SNAPSHOT keeps them
+   * (RETAIN_ON_UPDATE_OR_DELETE: kept, except when the deploy that created
+   * them rolls back); DESTROY deletes them. With deletion protection on, a
+   * rolled-back first create cannot delete the cluster (RDS refuses); its
+   * generated identifier keeps it from blocking a retry.
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -99,7 +106,7 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
   /** The master credentials (JSON: engine, host, port, username, password). */
   readonly secret: secretsmanager.ISecret;
   readonly connections: ec2.Connections;
-  /** `arn:<partition>:rds:<region>:<account>:cluster:<clusterIdentifier>`, for backup selections. */
+  /** `arn:<partition>:rds:<region>:<account>:cluster:<generated identifier>`, for backup selections. */
   readonly clusterArn: string;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresClusterProps) {
@@ -112,7 +119,7 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
 
     const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
-      description: `${props.clusterIdentifier}: TLS only, connection logging`,
+      description: `${props.namePrefix} Aurora PostgreSQL: TLS only, connection logging`,
       parameters: {
         // Refuses non-TLS connections: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Security.html
         'rds.force_ssl': '1',
@@ -120,13 +127,6 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
         log_connections: '1',
         log_disconnections: '1',
       },
-    });
-
-    const logGroup = new ServiceLogGroup(this, 'PostgresqlLog', {
-      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
-      encryptionKey: props.encryptionKey,
-      retention: props.logRetention,
-      removalPolicy: companionRemovalPolicy(removalPolicy),
     });
 
     // One instance per zone, writer first, so a zone outage costs at most one instance.
@@ -154,7 +154,6 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine,
-      clusterIdentifier: props.clusterIdentifier,
       port: PORTS.postgres,
       vpc: props.vpc,
       vpcSubnets,
@@ -180,8 +179,20 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       performanceInsightEncryptionKey: props.encryptionKey,
       performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
     });
-    // RDS would otherwise create the export log group itself, without the CMK.
-    this.cluster.node.addDependency(logGroup);
+    // RDS would otherwise create the export log group itself, without the CMK. The
+    // group is named after the generated identifier, so it comes after the cluster
+    // and before the instances: PostgreSQL logs come from instances, and none
+    // exists before the group does.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.CloudWatch.html
+    const logGroup = new ServiceLogGroup(this, 'PostgresqlLog', {
+      logGroupName: `/aws/rds/cluster/${this.cluster.clusterIdentifier}/postgresql`,
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention,
+      removalPolicy: companionRemovalPolicy(removalPolicy),
+    });
+    for (const instance of this.cluster.node.findAll().filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance)) {
+      instance.node.addDependency(logGroup);
+    }
     this.secret = this.cluster.secret!;
     this.connections = this.cluster.connections;
     this.clusterArn = this.cluster.clusterArn;
@@ -189,7 +200,7 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     new CredentialRotation(this, 'MasterRotation', {
       secret: this.secret,
       engine: 'postgresql',
-      functionName: `${props.clusterIdentifier}-rotation`,
+      functionNamePrefix: `${props.namePrefix}-pg-rotation`,
       vpc: props.vpc,
       vpcSubnets: props.rotationSubnets,
       database: { cidr: props.vpc.vpcCidrBlock, port: PORTS.postgres },
@@ -206,14 +217,14 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
   }
 }
 
-const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+const NAME_PREFIX = /^[a-zA-Z0-9_-]{1,43}$/;
 
 function validate(props: AuroraPostgresClusterProps): void {
   const fail = (prop: string, problem: string): never => {
     throw new Error(`AuroraPostgresCluster: '${prop}' ${problem}`);
   };
-  if (!CLUSTER_IDENTIFIER.test(props.clusterIdentifier)) {
-    fail('clusterIdentifier', `'${props.clusterIdentifier}' must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen`);
+  if (!NAME_PREFIX.test(props.namePrefix)) {
+    fail('namePrefix', `'${props.namePrefix}' must be 1-43 letters, digits, '-' and '_' (the rotation function's name, with '-pg-rotation-' and the stack-creation suffix, may have 64)`);
   }
   requireRetention('AuroraPostgresCluster', 'logRetention', props.logRetention);
   if (props.securityGroups.length === 0) fail('securityGroups', 'must list at least one security group');

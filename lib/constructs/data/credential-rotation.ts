@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { ServiceLogGroup } from '../logging/service-log-group';
+import { STACK_CREATION_SUFFIX_LENGTH, withStackCreationSuffix } from '../../config/naming';
 import { PORTS } from '../../config/ports';
 
 /** The database engines Secrets Manager's hosted single-user rotation supports here. */
@@ -16,10 +17,14 @@ export interface CredentialRotationProps {
   /** Which hosted rotation function to use. */
   readonly engine: RotatedEngine;
   /**
-   * Name of the rotation Lambda; its log group `/aws/lambda/<name>` is created
-   * here, CMK-encrypted, before the first rotation. 1-64 characters.
+   * Start of the rotation Lambda's name, which is
+   * `<functionNamePrefix>-<stack-creation suffix>` (lib/config/naming.ts): its
+   * log group `/aws/lambda/<name>` is created here, CMK-encrypted, before the
+   * first rotation, and is kept in high, so the name must be new for each
+   * creation of the stack. 1-55 letters, digits, '-' and '_' (Lambda allows 64:
+   * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName).
    */
-  readonly functionName: string;
+  readonly functionNamePrefix: string;
   /**
    * Where the rotation function runs. It needs the database port and the
    * Secrets Manager endpoint, so subnets with egress (or with endpoints).
@@ -39,7 +44,10 @@ export interface CredentialRotationProps {
    */
   readonly automaticallyAfter?: Duration;
   /**
-   * @default RemovalPolicy.RETAIN
+   * What happens to the rotation log group when it leaves the stack. The
+   * function, its security group and the schedule are always deleted with the
+   * stack (they hold no state, and the function's ENIs must not keep its VPC).
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the deploy that created it rolls back)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -53,15 +61,19 @@ export interface CredentialRotationProps {
 export class CredentialRotation extends Construct implements ec2.IConnectable {
   readonly connections: ec2.Connections;
   readonly schedule: secretsmanager.RotationSchedule;
+  /** The rotation function's name (a token: it ends with the stack-creation suffix). */
+  readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: CredentialRotationProps) {
     super(scope, id);
-    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(props.functionName)) {
-      throw new Error(`CredentialRotation: 'functionName' '${props.functionName}' must be 1-64 letters, digits, '-' and '_'`);
+    const maxPrefix = 64 - STACK_CREATION_SUFFIX_LENGTH - 1;
+    if (!new RegExp(`^[a-zA-Z0-9-_]{1,${maxPrefix}}$`).test(props.functionNamePrefix)) {
+      throw new Error(`CredentialRotation: 'functionNamePrefix' '${props.functionNamePrefix}' must be 1-${maxPrefix} letters, digits, '-' and '_' (the stack-creation suffix makes up the 64 Lambda allows)`);
     }
+    this.functionName = withStackCreationSuffix(props.functionNamePrefix);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `Secrets Manager rotation ${props.functionName}: database and HTTPS egress only`,
+      description: `Secrets Manager rotation ${props.functionNamePrefix}: database and HTTPS egress only`,
       allowAllOutbound: false,
     });
     securityGroup.addEgressRule(ec2.Peer.ipv4(props.database.cidr), ec2.Port.tcp(props.database.port), 'to the database');
@@ -70,13 +82,13 @@ export class CredentialRotation extends Construct implements ec2.IConnectable {
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
 
     const logGroup = new ServiceLogGroup(this, 'Log', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
+      logGroupName: `/aws/lambda/${this.functionName}`,
       encryptionKey: props.logEncryptionKey,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
     const options: secretsmanager.SingleUserHostedRotationOptions = {
-      functionName: props.functionName,
+      functionName: this.functionName,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: [securityGroup],

@@ -27,11 +27,13 @@ export interface DocumentDbClusterProps {
   /** The only security group of the cluster; it decides who reaches port 27017. */
   readonly securityGroup: ec2.ISecurityGroup;
   /**
-   * Deterministic cluster identifier (1-63 lower-case letters, digits and
-   * single hyphens, starting with a letter); also names the log groups
-   * `/aws/docdb/<clusterIdentifier>/audit` and `/profiler`.
+   * Start of the names this construct must fix: the master-credential
+   * rotation function is `<namePrefix>-mongo-rotation-<stack-creation suffix>`.
+   * 1-40 letters, digits, '-' and '_'. The cluster identifier is not fixed:
+   * CloudFormation generates it, so a cluster kept by a deleted stack never
+   * blocks the name of the next stack's cluster.
    */
-  readonly clusterIdentifier: string;
+  readonly namePrefix: string;
   /** Encrypts storage, snapshots, the master secret and the logs. */
   readonly encryptionKey: kms.IKey;
   /**
@@ -52,7 +54,12 @@ export interface DocumentDbClusterProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * What happens to the cluster when it leaves the stack.
+   * What happens to the cluster when it leaves the stack. Its audit, profiler
+   * and rotation log groups follow as companions: SNAPSHOT keeps them
+   * (RETAIN_ON_UPDATE_OR_DELETE: kept, except when the deploy that created
+   * them rolls back); DESTROY deletes them. With deletion protection on, a
+   * rolled-back first create cannot delete the cluster (the service refuses);
+   * its generated identifier keeps it from blocking a retry.
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -82,7 +89,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
   /** The master credentials (JSON: engine, host, port, username, password). */
   readonly secret: secretsmanager.ISecret;
   readonly connections: ec2.Connections;
-  /** `arn:<partition>:rds:<region>:<account>:cluster:<clusterIdentifier>`, for backup selections. */
+  /** `arn:<partition>:rds:<region>:<account>:cluster:<generated identifier>`, for backup selections. */
   readonly clusterArn: string;
 
   constructor(scope: Construct, id: string, props: DocumentDbClusterProps) {
@@ -94,7 +101,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
 
     const parameterGroup = new docdb.ClusterParameterGroup(this, 'Parameters', {
       family: DOCUMENT_DB_VERSION.family,
-      description: `${props.clusterIdentifier}: TLS required, audit and profiler logs`,
+      description: `${props.namePrefix} DocumentDB: TLS required, audit and profiler logs`,
       parameters: {
         // https://docs.aws.amazon.com/documentdb/latest/developerguide/security.encryption.ssl.html
         tls: 'enabled',
@@ -105,19 +112,8 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
       },
     });
 
-    const logGroups = ['audit', 'profiler'].map(
-      (kind) =>
-        new ServiceLogGroup(this, kind === 'audit' ? 'AuditLog' : 'ProfilerLog', {
-          logGroupName: `/aws/docdb/${props.clusterIdentifier}/${kind}`,
-          encryptionKey: props.encryptionKey,
-          retention: props.logRetention,
-          removalPolicy: logRemoval,
-        }),
-    );
-
     this.cluster = new docdb.DatabaseCluster(this, 'Cluster', {
       engineVersion: DOCUMENT_DB_VERSION.engineVersion,
-      dbClusterName: props.clusterIdentifier,
       port: PORTS.mongo,
       masterUser: { username: 'brandstack_admin', kmsKey: props.encryptionKey },
       instances,
@@ -137,7 +133,19 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
       exportAuditLogsToCloudWatch: true,
       exportProfilerLogsToCloudWatch: true,
     });
-    for (const logGroup of logGroups) this.cluster.node.addDependency(logGroup);
+    // DocumentDB would otherwise create the export log groups itself, without the CMK. They are
+    // named after the generated identifier, so they come after the cluster and before the
+    // instances, which write the audit and profiler logs.
+    // https://docs.aws.amazon.com/documentdb/latest/developerguide/event-auditing.html
+    const logGroups = ['audit', 'profiler'].map(
+      (kind) =>
+        new ServiceLogGroup(this, kind === 'audit' ? 'AuditLog' : 'ProfilerLog', {
+          logGroupName: `/aws/docdb/${this.cluster.clusterIdentifier}/${kind}`,
+          encryptionKey: props.encryptionKey,
+          retention: props.logRetention,
+          removalPolicy: logRemoval,
+        }),
+    );
 
     // Pin one instance per zone, so "three instances" means "three zones".
     const zones = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).availabilityZones;
@@ -147,7 +155,10 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
     if (instances > zones.length) {
       throw new Error(`DocumentDbCluster: 'instances' (${instances}) exceeds the zones of 'vpcSubnets' (${zones.join(', ')})`);
     }
-    cfnInstances.forEach((instance, index) => (instance.availabilityZone = zones[index]));
+    cfnInstances.forEach((instance, index) => {
+      instance.availabilityZone = zones[index];
+      for (const logGroup of logGroups) instance.node.addDependency(logGroup);
+    });
 
     this.secret = this.cluster.secret!;
     this.connections = this.cluster.connections;
@@ -162,7 +173,7 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
     new CredentialRotation(this, 'MasterRotation', {
       secret: this.secret,
       engine: 'mongodb',
-      functionName: `${props.clusterIdentifier}-rotation`,
+      functionNamePrefix: `${props.namePrefix}-mongo-rotation`,
       vpc: props.rotation.vpc,
       vpcSubnets: props.rotation.vpcSubnets,
       database: { cidr: props.vpc.vpcCidrBlock, port: PORTS.mongo },
@@ -174,14 +185,14 @@ export class DocumentDbCluster extends Construct implements ec2.IConnectable {
   }
 }
 
-const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+const NAME_PREFIX = /^[a-zA-Z0-9_-]{1,40}$/;
 
 function validate(props: DocumentDbClusterProps, instances: number): void {
   const fail = (prop: string, problem: string): never => {
     throw new Error(`DocumentDbCluster: '${prop}' ${problem}`);
   };
-  if (!CLUSTER_IDENTIFIER.test(props.clusterIdentifier)) {
-    fail('clusterIdentifier', `'${props.clusterIdentifier}' must be 1-63 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen`);
+  if (!NAME_PREFIX.test(props.namePrefix)) {
+    fail('namePrefix', `'${props.namePrefix}' must be 1-40 letters, digits, '-' and '_' (the rotation function's name, with '-mongo-rotation-' and the stack-creation suffix, may have 64)`);
   }
   requireRetention('DocumentDbCluster', 'logRetention', props.logRetention);
   if (!Number.isInteger(instances) || instances < 1 || instances > 16) fail('instances', `must be an integer from 1 to 16 (got ${instances})`);

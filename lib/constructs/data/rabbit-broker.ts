@@ -5,6 +5,7 @@ import * as mq from 'aws-cdk-lib/aws-amazonmq';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENCRYPTION_EXCEPTION_METADATA } from '../../posture/exceptions';
+import { STACK_CREATION_SUFFIX_LENGTH, withStackCreationSuffix } from '../../config/naming';
 import { PORTS } from '../../config/ports';
 
 /**
@@ -24,6 +25,9 @@ export const RABBITMQ_AWS_OWNED_KEY_REASON =
 
 const ADMIN_USERNAME = 'brandstack_admin';
 
+/** Amazon MQ broker names have 1-50 characters: https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-limits.html */
+const BROKER_NAME_MAX_LENGTH = 50;
+
 export type BrokerDeployment = 'CLUSTER_MULTI_AZ' | 'SINGLE_INSTANCE';
 
 export interface RabbitBrokerProps {
@@ -36,8 +40,15 @@ export interface RabbitBrokerProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** Security groups of the broker; they decide who reaches 5671 (AMQPS) and 443 (management). */
   readonly securityGroups: ec2.ISecurityGroup[];
-  /** Broker name (1-50 letters, digits, '-' and '_'); unique per account and region. */
-  readonly brokerName: string;
+  /**
+   * Start of the broker's name, which is `<brokerNamePrefix>-<stack-creation suffix>`
+   * (lib/config/naming.ts). Amazon MQ requires a name, unique in the account,
+   * and the broker is kept when a high stack is deleted: the suffix gives the
+   * next creation of the stack a new name. 1-41 letters, digits, '-' and '_', so
+   * that the name stays within the 1-50 characters Amazon MQ allows
+   * (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-limits.html, "Broker name").
+   */
+  readonly brokerNamePrefix: string;
   /**
    * Three nodes across three zones, or one node. A single instance is a
    * weaker setting: a zone outage or maintenance stops messaging.
@@ -53,7 +64,11 @@ export interface RabbitBrokerProps {
   readonly secretEncryptionKey: kms.IKey;
   /**
    * What happens to the broker and its admin secret when they leave the stack.
-   * @default RemovalPolicy.RETAIN
+   * The default keeps both when the stack is deleted or they are replaced, and
+   * deletes both when the deploy that created them rolls back (DeletionPolicy
+   * `RetainExceptOnCreate`), so a failed first deploy can be retried. A kept
+   * broker keeps its ENIs, so its VPC can only be deleted after it.
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -66,6 +81,8 @@ export interface RabbitBrokerProps {
  */
 export class RabbitBroker extends Construct implements ec2.IConnectable {
   readonly broker: mq.CfnBroker;
+  /** `<brokerNamePrefix>-<stack-creation suffix>`: a token until deploy time. */
+  readonly brokerName: string;
   /** Admin credentials: JSON `{ username, password }`. */
   readonly adminSecret: secretsmanager.Secret;
   readonly connections: ec2.Connections;
@@ -76,9 +93,12 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
     super(scope, id);
     const deployment = props.deployment ?? 'CLUSTER_MULTI_AZ';
     const instanceType = props.instanceType ?? 'mq.m5.large';
-    if (!/^[A-Za-z0-9_-]{1,50}$/.test(props.brokerName)) {
-      throw new Error(`RabbitBroker: 'brokerName' '${props.brokerName}' must be 1-50 letters, digits, '-' and '_'`);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const maxPrefix = BROKER_NAME_MAX_LENGTH - STACK_CREATION_SUFFIX_LENGTH - 1;
+    if (!new RegExp(`^[A-Za-z0-9_-]{1,${maxPrefix}}$`).test(props.brokerNamePrefix)) {
+      throw new Error(`RabbitBroker: 'brokerNamePrefix' '${props.brokerNamePrefix}' must be 1-${maxPrefix} letters, digits, '-' and '_' (with the stack-creation suffix, Amazon MQ allows ${BROKER_NAME_MAX_LENGTH})`);
     }
+    this.brokerName = withStackCreationSuffix(props.brokerNamePrefix);
     if (props.securityGroups.length === 0) throw new Error("RabbitBroker: 'securityGroups' must list at least one security group");
     if (deployment === 'CLUSTER_MULTI_AZ' && !/^mq\.m\d+g?\.(x?large|\d+xlarge)$/.test(instanceType)) {
       throw new Error(`RabbitBroker: 'instanceType' ${instanceType} cannot run a CLUSTER_MULTI_AZ broker; use mq.m5.large or larger`);
@@ -90,9 +110,9 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
     }
 
     this.adminSecret = new secretsmanager.Secret(this, 'AdminSecret', {
-      description: `Amazon MQ ${props.brokerName}: RabbitMQ admin user`,
+      description: `Amazon MQ ${props.brokerNamePrefix}: RabbitMQ admin user`,
       encryptionKey: props.secretEncryptionKey,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: ADMIN_USERNAME }),
         generateStringKey: 'password',
@@ -103,7 +123,7 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
     });
 
     this.broker = new mq.CfnBroker(this, 'Broker', {
-      brokerName: props.brokerName,
+      brokerName: this.brokerName,
       engineType: 'RABBITMQ',
       engineVersion: RABBITMQ_VERSION,
       autoMinorVersionUpgrade: true,
@@ -128,7 +148,7 @@ export class RabbitBroker extends Construct implements ec2.IConnectable {
     });
     this.broker.addMetadata(ENCRYPTION_EXCEPTION_METADATA, RABBITMQ_AWS_OWNED_KEY_REASON);
     this.connections = new ec2.Connections({ securityGroups: props.securityGroups, defaultPort: ec2.Port.tcp(PORTS.amqps) });
-    this.broker.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.broker.applyRemovalPolicy(removalPolicy);
     this.amqpsEndpoints = this.broker.attrAmqpEndpoints;
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -8,29 +8,50 @@ import { CUSTOMER_ENCRYPTION_CONTEXT_KEY, keyAlias, PLATFORM_KEY_NAME, platformK
 export { CUSTOMER_ENCRYPTION_CONTEXT_KEY };
 
 /**
- * What the account root may do with a customer key: administer it, never use it.
- * AWS recommends the account keep administration so the key can never become
- * unmanageable (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html);
- * cryptographic use is left out so an IAM policy alone (even `kms:*` on `*`)
- * cannot decrypt a customer's data: only a principal named in the key policy can.
+ * What a key administrator may do with a customer key: the key administrators
+ * statement of the KMS console's default key policy, written out action by
+ * action (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators)
+ * so that no wildcard picks up a new operation, and without two of them:
+ * - `kms:CreateGrant` (in the console's `kms:Create*`): a grant lets its grantee
+ *   use the key, so an administrator could grant itself Decrypt. Administrators
+ *   may create grants only for AWS resources ({@link GRANT_ACTIONS}).
+ * - no cryptographic operation: an administrator cannot use the key.
+ * The list covers what CloudFormation calls to create, update and delete an
+ * AWS::KMS::Key and AWS::KMS::Alias.
  */
 const KEY_ADMINISTRATION_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:UpdateKeyDescription',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:GetKeyRotationStatus',
+  'kms:RotateKeyOnDemand',
+  'kms:ListKeyRotations',
+  'kms:GetKeyPolicy',
+  'kms:ListKeyPolicies',
+  'kms:PutKeyPolicy',
+  'kms:ListGrants',
+  'kms:RevokeGrant',
+  'kms:ListResourceTags',
   'kms:TagResource',
   'kms:UntagResource',
   'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
 ];
+
+/**
+ * Grants an administrator may create: only for an AWS resource, i.e. when an
+ * AWS service integrated with KMS calls CreateGrant on the principal's behalf
+ * (`kms:GrantIsForAWSResource`), never a grant the principal asks for directly,
+ * which is how it would grant itself use
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+ */
+const GRANT_ACTIONS = ['kms:CreateGrant'];
 
 export interface BrandKeysProps {
   /** Brand id: part of every alias. */
@@ -44,6 +65,26 @@ export interface BrandKeysProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Who administers the customer keys (never uses them): manage aliases,
+   * rotation, tags, deletion, and the key policy itself (kms:PutKeyPolicy).
+   *
+   * When set, the stack's CloudFormation execution role (DefaultStackSynthesizer)
+   * is added: CloudFormation creates and updates the keys as that role, and
+   * unless BypassPolicyLockoutSafetyCheck is set (it is not, and should not be),
+   * KMS refuses a key policy that does not let the caller make a later
+   * PutKeyPolicy request (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html,
+   * https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html).
+   * KMS also refuses a key policy naming a principal that does not exist or is
+   * not visible to it (MalformedPolicyDocumentException at CreateKey and
+   * PutKeyPolicy, same pages), so each role must exist before the deploy;
+   * `brandstack preflight` checks that the operator roles exist.
+   *
+   * @default - the account root (`arn:<partition>:iam::<account>:root`): IAM
+   * policies of the account decide who administers, and so who may rewrite the
+   * key policy and give itself use of the key.
+   */
+  readonly keyAdministrators?: iam.IPrincipal[];
 }
 
 /**
@@ -56,9 +97,20 @@ export interface BrandKeysProps {
  *   because many AWS services use it on behalf of many roles (RDS, DocumentDB,
  *   Secrets Manager, AWS Backup, EBS, EKS); each role still needs an IAM grant
  *   from a `grant*()` call. Plus CloudWatch Logs of this account and region.
- * - customer keys: the account root administers but cannot use the key; use is
- *   granted only through {@link grantCustomerEnvelopeEncryption}, per principal,
- *   in the key policy, and only with the customer's encryption context.
+ * - customer keys: what each statement allows, and nothing else.
+ *   - Use: only the principals given {@link grantCustomerEnvelopeEncryption},
+ *     each by name, only with that customer's encryption context. An IAM
+ *     policy, however broad (`kms:*` on `*`), adds no use: the key policy does
+ *     not delegate use to the account.
+ *   - Grants: the key administrators may create a grant only for an AWS resource
+ *     (`kms:GrantIsForAWSResource`), so none can grant itself use.
+ *   - Administration: the key administrators (default: the account root, and so
+ *     whoever the account's IAM policies allow). An administrator may change the
+ *     key policy (kms:PutKeyPolicy) and so could give itself use; that is the
+ *     escape hatch AWS requires against an unmanageable key
+ *     (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html),
+ *     and CloudTrail records every PutKeyPolicy. Name administrators
+ *     (`keyAdministrators`) to keep it to a few roles.
  */
 export class BrandKeys extends Construct {
   /** Encrypts the brand's infrastructure state. */
@@ -108,14 +160,22 @@ export class BrandKeys extends Construct {
       }),
     );
 
+    const administrators = this.administratorsOf(props.keyAdministrators);
     for (const customer of props.customers) {
       const policy = new iam.PolicyDocument({
         statements: [
           new iam.PolicyStatement({
-            sid: 'KeyAdministrationByTheAccount',
-            principals: [new iam.AccountRootPrincipal()],
+            sid: 'KeyAdministration',
+            principals: administrators,
             actions: KEY_ADMINISTRATION_ACTIONS,
             resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'GrantsOnlyForAwsResources',
+            principals: administrators,
+            actions: GRANT_ACTIONS,
+            resources: ['*'],
+            conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
           }),
         ],
       });
@@ -183,6 +243,19 @@ export class BrandKeys extends Construct {
       ];
     });
     return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  /** The named administrators plus the deployer, or the account root. */
+  private administratorsOf(named: iam.IPrincipal[] | undefined): iam.IPrincipal[] {
+    if (named === undefined || named.length === 0) return [new iam.AccountRootPrincipal()];
+    const synthesizer = Stack.of(this).synthesizer;
+    if (!(synthesizer instanceof DefaultStackSynthesizer)) {
+      throw new Error(
+        `BrandKeys: 'keyAdministrators' needs the DefaultStackSynthesizer, whose CloudFormation execution role must stay a key administrator; this stack uses ${synthesizer.constructor.name}`,
+      );
+    }
+    // The role ARN carries ${AWS::AccountId} and ${AWS::Region} placeholders: Fn::Sub resolves them at deploy.
+    return [...named, new iam.ArnPrincipal(Fn.sub(synthesizer.cloudFormationExecutionRoleArn))];
   }
 
   private keyOf(customer: string): kms.Key {

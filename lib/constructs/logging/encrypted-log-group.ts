@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -13,13 +13,20 @@ export interface EncryptedLogGroupProps {
   /** How long events are kept; one of CloudWatch Logs' retention periods, never infinite. */
   readonly retention: logs.RetentionDays;
   /**
-   * The group's name.
+   * The group's name. A fixed (literal) name is refused unless the group is
+   * destroyed with its stack: a kept group would still hold the name when the
+   * stack is created again, and CloudFormation would fail on "already exists".
+   * A name built with a token (a cluster's generated name, the stack-creation
+   * suffix of lib/config/naming.ts) is new for each stack.
    * @default a name CloudFormation generates
    */
   readonly logGroupName?: string;
   /**
-   * What happens to the group when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * What happens to the group when it leaves the stack. The default keeps the
+   * log (evidence) when the stack is deleted or the group replaced, but deletes
+   * it when the deploy that created it rolls back (DeletionPolicy
+   * `RetainExceptOnCreate`), so a failed first deploy leaves nothing behind.
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -33,11 +40,18 @@ export interface EncryptedLogGroupProps {
 export class EncryptedLogGroup extends logs.LogGroup {
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     requireRetention('EncryptedLogGroup', 'retention', props.retention);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    if (props.logGroupName !== undefined && !Token.isUnresolved(props.logGroupName) && removalPolicy !== RemovalPolicy.DESTROY) {
+      throw new Error(
+        `EncryptedLogGroup: 'logGroupName' '${props.logGroupName}' is fixed but the group is kept (removalPolicy ${removalPolicy}); ` +
+          'leave the name to CloudFormation, build it from a generated name or the stack-creation suffix, or use RemovalPolicy.DESTROY',
+      );
+    }
     super(scope, id, {
       logGroupName: props.logGroupName,
       encryptionKey: props.encryptionKey,
       retention: props.retention,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
   }
 }

@@ -9,7 +9,9 @@ export interface ServiceLogGroupProps {
    * The exact name the AWS service writes to (for example
    * `/aws/rds/cluster/<id>/postgresql`). Created here, before the service
    * first writes, so the group is KMS-encrypted: a group the service creates
-   * itself gets CloudWatch Logs' default encryption, not a CMK.
+   * itself gets CloudWatch Logs' default encryption, not a CMK. Unless the
+   * group is destroyed with its stack, the name must be built from a token
+   * (see EncryptedLogGroup's `logGroupName`).
    */
   readonly logGroupName: string;
   /** Encrypts the log events; its policy must admit `logs.<region>.amazonaws.com`. */
@@ -17,7 +19,8 @@ export interface ServiceLogGroupProps {
   /** How long events are kept; one of CloudWatch Logs' retention periods, never infinite. */
   readonly retention: logs.RetentionDays;
   /**
-   * @default RemovalPolicy.RETAIN
+   * What happens to the group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the deploy that created it rolls back)
    */
   readonly removalPolicy?: RemovalPolicy;
 }

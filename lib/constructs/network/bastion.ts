@@ -1,10 +1,13 @@
-import { Aws, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { BASTION_AMI_PINS, bastionAmiFor } from '../../config/bastion-amis';
 import { parseCidr } from '../../config/cidr';
 import { AuthFailureAlarm } from '../logging/auth-failure-alarm';
 import { EncryptedLogGroup } from '../logging/encrypted-log-group';
@@ -39,20 +42,41 @@ export interface BastionProps {
    */
   readonly authFailureThreshold?: number;
   /**
-   * @default t4g.micro (Graviton; the machine image must be arm64)
+   * An arm64 (Graviton) type unless `machineImage` is given: the pinned images are arm64.
+   * @default t4g.micro
    */
   readonly instanceType?: ec2.InstanceType;
   /**
-   * The image. Resolved from a public SSM parameter at deploy time, never by a
-   * context lookup, so synth stays offline and deterministic; a newer image
-   * replaces the (stateless) bastion on the next deploy.
-   * @default latest Amazon Linux 2023, arm64
+   * The image. A different image id replaces the (stateless) bastion on the
+   * next deploy, so the default is pinned per region in lib/config/bastion-amis.ts
+   * and changes only when the pins are refreshed
+   * (`npx tsx lib/config/refresh-bastion-amis.ts`), never with each Amazon Linux
+   * release. Synth refuses a region without a pin.
+   * @default the pinned Amazon Linux 2023 arm64 AMI of the stack's region
    */
   readonly machineImage?: ec2.IMachineImage;
+  /**
+   * How long the auth log may receive nothing before the missing-logs alarm
+   * fires. The host writes a heartbeat line to the auth log every
+   * {@link HEARTBEAT_INTERVAL}, so silence means logs stopped arriving.
+   * @default Duration.minutes(15)
+   */
+  readonly missingLogsAfter?: Duration;
 }
 
 /** Where the CloudWatch agent reads its configuration from on the host. */
 const AGENT_CONFIG = '/opt/aws/amazon-cloudwatch-agent/etc/brandstack-auth-log.json';
+
+/** How often the host writes a heartbeat line to its auth log. */
+export const HEARTBEAT_INTERVAL = Duration.minutes(5);
+
+/**
+ * The heartbeat line (syslog tag and message). It contains none of the
+ * authentication-failure terms (lib/constructs/logging/auth-failure-alarm.ts),
+ * so it never counts as a failure.
+ */
+export const HEARTBEAT_TAG = 'brandstack-heartbeat';
+export const HEARTBEAT_MESSAGE = 'auth log shipping alive';
 
 /**
  * The brand's one public host. SSH (22) is admitted from the VPN CIDR only,
@@ -62,7 +86,10 @@ const AGENT_CONFIG = '/opt/aws/amazon-cloudwatch-agent/etc/brandstack-auth-log.j
  * the brand key, and the role may only register with Session Manager and
  * write the two log groups. Authentication activity (/var/log/secure) and
  * Session Manager transcripts go to KMS-encrypted log groups, and repeated
- * authentication failures raise an alarm to the security contact.
+ * authentication failures raise an alarm to the security contact, as does an
+ * auth log that stops receiving events (the host writes a heartbeat to it), so a
+ * broken log pipeline cannot silence the first alarm. The image is pinned per
+ * region (lib/config/bastion-amis.ts).
  */
 export class Bastion extends Construct implements ManagementHost, ec2.IConnectable {
   readonly hostName = 'Bastion';
@@ -83,6 +110,12 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
   /** The Session Manager document that logs to `sessionLogGroup`: pass it as `--document-name` to `aws ssm start-session`. */
   readonly sessionDocumentName: string;
   readonly authFailureAlarm: AuthFailureAlarm;
+  /**
+   * Fires when the auth log receives no event (not even the heartbeat) for
+   * `missingLogsAfter`: the CloudWatch agent never installed or stopped, or the
+   * host is down. Until it clears, the intrusion alarm cannot fire either.
+   */
+  readonly missingLogsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
@@ -122,11 +155,21 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
     });
     this.grantLogging();
 
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
+    if (!props.machineImage && instanceType.architecture !== ec2.InstanceArchitecture.ARM_64) {
+      throw new Error(`Bastion: 'instanceType' ${instanceType} is not arm64, and the pinned images are; choose a Graviton type or give 'machineImage'`);
+    }
+    const missingLogsAfter = props.missingLogsAfter ?? Duration.minutes(15);
+    const periods = missingLogsAfter.toMinutes() / HEARTBEAT_INTERVAL.toMinutes();
+    if (!Number.isInteger(periods) || periods < 2) {
+      throw new Error(`Bastion: 'missingLogsAfter' must be a multiple of ${HEARTBEAT_INTERVAL.toHumanString()} and at least two heartbeats long (got ${missingLogsAfter.toHumanString()})`);
+    }
+
     this.instance = new ec2.Instance(this, 'Instance', {
       vpc: props.vpc,
       vpcSubnets: { subnets: [this.subnet] },
-      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
-      machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      instanceType,
+      machineImage: props.machineImage ?? this.pinnedImage(),
       securityGroup: this.securityGroup,
       role: this.role,
       detailedMonitoring: true,
@@ -187,8 +230,43 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
       threshold: props.authFailureThreshold,
     });
 
+    // IncomingLogEvents has a datapoint only in periods with events, so a period
+    // without one is missing data, treated as breaching: a host that never
+    // shipped a line (the agent failed to install on first boot) alarms too.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data
+    this.missingLogsAlarm = new cloudwatch.Alarm(this, 'LogsMissing', {
+      alarmDescription: `No event reached the bastion's auth log for ${missingLogsAfter.toHumanString()} (the host writes a heartbeat every ${HEARTBEAT_INTERVAL.toHumanString()}): the CloudWatch agent is not shipping logs or the host is down, and the authentication-failure alarm is blind until it recovers`,
+      // Built by hand: LogGroup.metricIncomingLogEvents() names the metric `IncomingLogs`
+      // without the LogGroupName dimension (aws-cdk-lib 2.276), which matches no datapoint.
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Logs',
+        metricName: 'IncomingLogEvents',
+        dimensionsMap: { LogGroupName: this.authLogGroup.logGroupName },
+        statistic: cloudwatch.Stats.SUM,
+        period: HEARTBEAT_INTERVAL,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.missingLogsAlarm.addAlarmAction(new actions.SnsAction(this.authFailureAlarm.topic));
+    this.missingLogsAlarm.addOkAction(new actions.SnsAction(this.authFailureAlarm.topic));
+
     new CfnOutput(this, 'BastionAddress', { value: this.publicIp, description: 'Bastion Elastic IP (SSH from the VPN only)' });
     new CfnOutput(this, 'BastionSessionDocument', { value: this.sessionDocumentName, description: 'aws ssm start-session --document-name for logged sessions' });
+  }
+
+  /**
+   * The pinned image of the stack's region (lib/config/bastion-amis.ts). A
+   * region-agnostic stack gets every pin as a template mapping.
+   */
+  private pinnedImage(): ec2.IMachineImage {
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region)) return ec2.MachineImage.genericLinux({ ...BASTION_AMI_PINS.images });
+    return ec2.MachineImage.genericLinux({ [region]: bastionAmiFor(region) });
   }
 
   /**
@@ -234,7 +312,10 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
    * Amazon Linux 2023 logs to journald only, so rsyslog is installed to keep
    * /var/log/secure, which the CloudWatch agent ships with a fixed
    * configuration. Package installs retry: the Elastic IP is attached
-   * moments after the instance starts.
+   * moments after the instance starts. A systemd timer writes a heartbeat
+   * line to the auth log (authpriv goes to /var/log/secure) every
+   * {@link HEARTBEAT_INTERVAL}, so a quiet host still ships a line and the
+   * missing-logs alarm tells silence from a broken agent.
    */
   private userData(): ec2.UserData {
     const agentConfig = JSON.stringify({
@@ -252,6 +333,9 @@ export class Bastion extends Construct implements ManagementHost, ec2.IConnectab
       'set -euo pipefail',
       'for attempt in $(seq 1 30); do dnf install -y rsyslog amazon-cloudwatch-agent && break; sleep 10; done',
       'systemctl enable --now rsyslog',
+      `printf '[Unit]\\nDescription=brandstack auth-log heartbeat\\n\\n[Service]\\nType=oneshot\\nExecStart=/usr/bin/logger -p authpriv.info -t ${HEARTBEAT_TAG} "${HEARTBEAT_MESSAGE}"\\n' > /etc/systemd/system/${HEARTBEAT_TAG}.service`,
+      `printf '[Unit]\\nDescription=brandstack auth-log heartbeat every ${HEARTBEAT_INTERVAL.toMinutes()} minutes\\n\\n[Timer]\\nOnBootSec=1min\\nOnUnitActiveSec=${HEARTBEAT_INTERVAL.toMinutes()}min\\n\\n[Install]\\nWantedBy=timers.target\\n' > /etc/systemd/system/${HEARTBEAT_TAG}.timer`,
+      `systemctl daemon-reload && systemctl enable --now ${HEARTBEAT_TAG}.timer`,
       // Key-only logins, no root, few tries per connection; VERBOSE logs the key fingerprint of each login.
       "printf 'PasswordAuthentication no\\nPermitRootLogin no\\nMaxAuthTries 3\\nLogLevel VERBOSE\\n' > /etc/ssh/sshd_config.d/10-brandstack.conf",
       'systemctl reload sshd',

@@ -1,34 +1,12 @@
 /**
- * Turns an AWS SDK failure that prevents any check into one sentence. Anything
- * not recognised stays an error (a bug, shown with its stack).
+ * Runs SDK calls for `brandstack verify`, turning a failure that prevents any
+ * check into a VerificationUnavailable (one sentence, exit 2).
  */
+import { describeAwsFailure } from '../../aws-access/failure';
 import { VerificationUnavailable } from './expectation';
 
-const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const CREDENTIAL_NAMES = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
-const CREDENTIAL_CODES = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredTokenException', 'ExpiredToken', 'InvalidSignatureException', 'SignatureDoesNotMatch']);
-const ACCESS_CODES = new Set(['AccessDeniedException', 'AccessDenied']);
-
-/** The sentence for `error` raised while calling `operation` (e.g. `kms:DescribeKey`) in `region`, or undefined. */
-export function describeAwsFailure(error: unknown, operation: string, region: string): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { name } = error;
-  const code = (error as { code?: string }).code ?? (error as { errno?: string }).errno;
-  if (CREDENTIAL_NAMES.has(name)) {
-    return 'No AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); nothing was verified.';
-  }
-  if (CREDENTIAL_CODES.has(name) || (code && CREDENTIAL_CODES.has(code))) {
-    return `AWS rejected the credentials for ${operation} in ${region} (${name}); nothing was verified.`;
-  }
-  if (ACCESS_CODES.has(name) || (code && ACCESS_CODES.has(code))) {
-    return `The credentials may not call ${operation} in ${region} (${name}); use a role with read access such as the bootstrap lookup role.`;
-  }
-  if ((code && NETWORK_CODES.has(code)) || TIMEOUT_NAMES.has(name)) {
-    return `AWS could not be reached for ${operation} in ${region} (${code ?? name}); check the network, then retry.`;
-  }
-  return undefined;
-}
+// The classification lives in lib/aws-access/, shared with `brandstack preflight`.
+export { describeAwsFailure };
 
 /** Runs one SDK call, turning a failure that prevents any check into a VerificationUnavailable. */
 export async function callAws<T>(operation: string, region: string, call: () => Promise<T>): Promise<T> {

@@ -7,8 +7,16 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { expectation, VerificationUnavailable, type Expectation } from './expectation';
 
 export interface SmokeTestOptions {
-  /** `https://<brand domain>`; the tenant's issuer is `<base>/t/<tenant>`. */
+  /** Where the deployment under test answers: `https://<stack hostname>` (lib/config/naming.ts, stackHostname). */
   readonly baseUrl: string;
+  /**
+   * The runtime's ISSUER_BASE_URL; the tenant's issuer is `<issuer base>/t/<tenant>`. When it
+   * differs from `baseUrl` (a production stack also serving the brand's public name), the token
+   * and JWKS requests still go to `baseUrl`, so the deployment under test answers them, not
+   * whichever region the public name's latency record picks.
+   * @default baseUrl
+   */
+  readonly issuerBase?: string;
   readonly tenant: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -18,10 +26,17 @@ export interface SmokeTestOptions {
 
 export async function runSmokeTest(options: SmokeTestOptions): Promise<Expectation[]> {
   const timeout = options.timeoutMs ?? 5000;
-  const issuer = `${options.baseUrl.replace(/\/+$/, '')}/t/${options.tenant}`;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const issuerBase = (options.issuerBase ?? base).replace(/\/+$/, '');
+  const issuer = `${issuerBase}/t/${options.tenant}`;
   const results: Expectation[] = [];
+  /** The same path on the deployment under test, for an endpoint the metadata names under the issuer's origin. */
+  const underTest = (url: string): string => {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    return parsed?.origin === new URL(issuerBase).origin ? `${new URL(base).origin}${parsed.pathname}${parsed.search}` : url;
+  };
 
-  const discoveryUrl = `${issuer}/.well-known/openid-configuration`;
+  const discoveryUrl = `${base}/t/${options.tenant}/.well-known/openid-configuration`;
   const discovery = await request(discoveryUrl, { signal: AbortSignal.timeout(timeout) });
   results.push(expectation(`discovery ${discoveryUrl} answers 200`, discovery.status === 200, discovery.status));
   const metadata = discovery.status === 200 ? await readJson(discovery) : undefined;
@@ -31,7 +46,7 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<Expectati
 
   // RFC 6749 §2.3.1: client_secret_basic form-urlencodes id and secret before base64.
   const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
-  const token = await request(metadata.token_endpoint, {
+  const token = await request(underTest(metadata.token_endpoint), {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: 'grant_type=client_credentials',
@@ -43,7 +58,7 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<Expectati
   if (typeof accessToken !== 'string') return results;
 
   try {
-    const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri as string), { timeoutDuration: timeout });
+    const jwks = createRemoteJWKSet(new URL(underTest(metadata.jwks_uri as string)), { timeoutDuration: timeout });
     const { payload } = await jwtVerify(accessToken, jwks, { issuer, typ: 'at+jwt' });
     results.push(expectation('access token verifies against the JWKS (RFC 9068 at+jwt, issuer)', true, 'verified'));
     results.push(expectation(`access token client_id is ${options.clientId}`, payload.client_id === options.clientId, payload.client_id));

@@ -1,6 +1,7 @@
 /** Cluster lines: endpoint, access, keys, logs, compute, add-ons, ingress, namespaces, secret stores and workloads. */
 import { keyLabel } from '../naming';
-import type { ClientCriterion, ClusterFacts, ComputeFacts, ControlPlaneFacts, IamResource, IamStatementFacts, IngressFacts, RouteLimit, SecretStoreFacts } from '../facts/cluster';
+import type { AccessEntryFacts, CertificateFacts, IngressDnsFacts, ZoneRef, ClientCriterion, ClusterFacts, ComputeFacts, ControlPlaneFacts, IamResource, IamStatementFacts, IngressFacts, RouteLimit, SecretStoreFacts } from '../facts/cluster';
+import { formatRule, ingressRule } from './network';
 import { policyText, renderWorkload, type WorkloadPosture } from './workloads';
 
 export type { WorkloadPosture } from './workloads';
@@ -9,6 +10,8 @@ export interface ClusterPosture {
   readonly name: string;
   readonly kubernetesVersion: string;
   readonly endpoint: string;
+  /** Ingress rules of the control plane's security groups: who reaches the private endpoint (443). */
+  readonly apiAccess: string[];
   readonly authentication: string;
   readonly secretsEncryptedWith: string;
   readonly controlPlaneLogs: string;
@@ -25,6 +28,18 @@ export interface ClusterPosture {
 function endpointText({ endpoint }: ControlPlaneFacts): string {
   if (endpoint.publicAccess) return `PUBLIC (${endpoint.publicCidrs.join(', ')})${endpoint.privateAccess ? ' and private' : ''}`;
   return endpoint.privateAccess ? 'private only (no public endpoint)' : 'none';
+}
+
+function accessEntryText(e: AccessEntryFacts): string {
+  const p = e.principal;
+  const who =
+    p.kind === 'role-arn'
+      ? `${p.arn} (${e.onlyInAccount ? `only where deployed to account ${e.onlyInAccount}` : 'in every account'})`
+      : p.kind === 'stack-role'
+        ? `${p.role} (assumed by ${p.assumableBy.join(', ') || 'nobody'})`
+        : p.text;
+  const condition = e.otherCondition ? `, if ${e.otherCondition}` : '';
+  return `${who}${condition}${e.type ? ` [${e.type}]` : ''}: ${e.policies.map((policy) => `${policy.policy} (${policy.scope})`).join(', ')}`;
 }
 
 function controlPlaneLogsText({ logTypes, logGroup }: ControlPlaneFacts): string {
@@ -66,11 +81,49 @@ function ingressLines(ingress: IngressFacts): string[] {
     const cert = lb.certificate.kind === 'acm' ? `ACM certificate for ${lb.certificate.domain} (${lb.certificate.validation} validation)` : lb.certificate.kind === 'external' ? 'an external certificate' : 'NO certificate';
     return [
       `${lb.release}: ${lb.scheme} ${lb.loadBalancerClass}, TLS on port ${lb.tlsPorts ?? 'NONE'} with ${cert}, policy ${lb.sslPolicy ?? 'default'}, proxy protocol ${lb.proxyProtocolV2 ? 'v2 (client IP kept)' : 'off'}`,
-      ...entrypoints.map((e) => `${e.release} entrypoint ${e.name}: exposed ${e.exposedPort}, TLS at Traefik ${e.tlsAtTraefik ? 'on' : 'off (terminated at the load balancer)'}`),
+      ...entrypoints.map(
+        (e) =>
+          `${e.release} entrypoint ${e.name}: exposed ${e.exposedPort}, TLS at Traefik ${e.tlsAtTraefik ? 'on' : 'off (terminated at the load balancer)'}` +
+          (e.trustedProxyCidrs ? `, PROXY protocol trusted only from ${e.trustedProxyCidrs.join(', ') || 'NOWHERE'}` : ''),
+      ),
+      ...certificateNameLines(lb.certificate),
     ];
   });
+  lines.push(...dnsLines(ingress.dns));
   for (const route of ingress.routes) {
-    lines.push(`route ${route.host}${route.path} → ${route.namespace}/${route.service}:${route.port}; limits: ${route.limits.map(limitText).join('; ') || 'NONE'}`);
+    lines.push(`route ${route.host}${route.path}${route.pathType === 'Exact' ? ' (exactly)' : ''} → ${route.namespace}/${route.service}:${route.port}; limits: ${route.limits.map(limitText).join('; ') || 'NONE'}`);
+  }
+  return lines;
+}
+
+function zoneText(zone: ZoneRef | undefined): string {
+  if (!zone) return 'NO zone (a validation record must be added by hand)';
+  return zone.kind === 'id' ? `zone ${zone.id}` : zone.kind === 'imported' ? `zone ${zone.exportName} (imported from the DNS stack)` : 'an unknown zone';
+}
+
+function certificateNameLines(cert: CertificateFacts): string[] {
+  if (cert.kind !== 'acm') return [];
+  return [
+    `certificate names: ${[cert.domain, ...(cert.alternativeNames ?? [])].join(', ')}; validation records: ${
+      (cert.validationZones ?? []).map((v) => `${v.domain} in ${zoneText(v.zone)}`).join('; ') || zoneText(undefined)
+    }`,
+  ];
+}
+
+function dnsLines(dns: IngressDnsFacts): string[] {
+  const names = `names: ${dns.hostname ?? 'UNNAMED'}${dns.publicName ? `, public name ${dns.publicName}` : ''}`;
+  const publisher = dns.publisher;
+  if (publisher.kind === 'brand') return [`${names}; certificate from the brand, which publishes the names itself (no zone, no ExternalDNS)`];
+  const lines = [
+    `${names}; published by ExternalDNS (${publisher.release}) into ${zoneText(publisher.zone)}: ${publisher.names.join(', ') || 'NO names'}, TXT owner ${publisher.ownerId ?? 'UNSET'}, policy ${publisher.policy ?? 'default'}`,
+  ];
+  if (publisher.latency) {
+    const check = dns.healthChecks.find((c) => c.logicalId === publisher.latency?.healthCheck);
+    lines.push(
+      `latency record: set identifier ${publisher.latency.setIdentifier}, region ${publisher.latency.region}, health check ${
+        check ? `${check.type} ${check.fqdn}:${check.port}${check.path ?? ''}` : (publisher.latency.healthCheck ?? 'NONE')
+      }`,
+    );
   }
   return lines;
 }
@@ -104,10 +157,11 @@ export function renderCluster(facts: ClusterFacts | null): ClusterPosture | null
     name: cp.name,
     kubernetesVersion: String(cp.kubernetesVersion),
     endpoint: endpointText(cp),
+    apiAccess: cp.apiAccess.map((rule) => formatRule(ingressRule(rule))),
     authentication: `${cp.authenticationMode}${cp.authenticationMode.includes('API') ? ' (access entries)' : ''}${cp.creatorIsAdmin ? ', deployer made admin' : ', deployer not made admin'}`,
     secretsEncryptedWith: cp.envelopeEncryption.map((c) => `${c.resources.join(', ')} with ${keyLabel(c.key)}`).join('; ') || 'NOT envelope-encrypted',
     controlPlaneLogs: controlPlaneLogsText(cp),
-    accessEntries: cp.accessEntries.map((e) => `${e.role}${e.type ? ` [${e.type}]` : ''}: ${e.policies.map((p) => `${p.policy} (${p.scope})`).join(', ')}`),
+    accessEntries: cp.accessEntries.map(accessEntryText),
     compute: computeLines(facts.compute),
     addons: [
       ...cp.addons.map((a) => `${a.name} (EKS add-on${a.version ? ` ${a.version}` : ', EKS default build for the version'})`),

@@ -3,6 +3,7 @@
  * (its alias, `aws-owned (reason: ...)`, `aws-managed alias/aws/<service> (reason: ...)`
  * or `unencrypted`); TLS per data service; backups; what AWS keeps outside the stack.
  */
+import { ACCOUNT_ROOT, actionMatches, grantsOnlyForAwsResources } from '../facts/encryption/keys';
 import { keyLabel } from '../naming';
 import type { AtRestProtection, BackupFacts, BackupRuleFacts, EncryptionFacts, KeyFacts, KeyPolicyStatementFacts, StatefulResourceFacts, TransitFacts } from '../facts/encryption';
 
@@ -87,22 +88,42 @@ function backupText(b: BackupFacts): string {
 
 /** One phrase per Allow statement of a key policy, and the count of other principals it names. */
 function keyPolicyText(statements: readonly KeyPolicyStatementFacts[]): string {
-  const usage = /^kms:(Encrypt|Decrypt|GenerateDataKey|ReEncrypt)/;
+  const usage = /^kms:(\*|Encrypt|Decrypt|GenerateDataKey|ReEncrypt)/;
   const parts: string[] = [];
   const allows = statements.filter((s) => s.effect === 'Allow');
   for (const s of allows) {
     if (s.accountRoot && s.actions.includes('kms:*')) parts.push('account root kms:* (use delegated to IAM grants)');
     else if (s.accountRoot && s.viaService) parts.push(`account principals via ${s.viaService}`);
-    else if (s.accountRoot) parts.push(s.actions.some((a) => usage.test(a)) ? 'account root may use' : 'account root administers, cannot use');
+    else if (s.accountRoot && s.actions.some((a) => usage.test(a))) parts.push('account root may use');
     else if (s.services.length) {
       const keys = s.conditions.map((c) => c.key);
       parts.push(`${s.services.join(', ')} (${keys.length ? `only with ${keys.join(', ')}` : 'unconditioned'})`);
     }
+    // A kms:* statement says so already; a ViaService statement's grants go through that service.
+    if (!s.actions.includes('kms:*') && !s.viaService && s.actions.some((a) => actionMatches(a, 'kms:CreateGrant'))) {
+      const who = s.accountRoot ? 'account root' : 'named principals';
+      parts.push(grantsOnlyForAwsResources(s) ? `${who} may create grants only for AWS resources` : `${who} may create any grant, to itself included`);
+    }
   }
-  const grantees = new Set(allows.filter((s) => !s.accountRoot).flatMap((s) => s.grantees));
+  const grantees = new Set(allows.filter((s) => !s.accountRoot && s.actions.some((a) => usage.test(a))).flatMap((s) => s.grantees));
   const withContext = statements.some((s) => s.customerContext !== undefined);
   if (grantees.size) parts.push(`${grantees.size} grantee(s)${withContext ? ' with the customer encryption context' : ''}`);
   return `key policy: ${[...new Set(parts)].join(', ') || 'none'}`;
+}
+
+/** The principals (`account root` or grantees) an Allow statement lets use the key directly. */
+function usersOf(policy: readonly KeyPolicyStatementFacts[]): Set<string> {
+  const uses = (s: KeyPolicyStatementFacts) => s.actions.some((a) => ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'].some((op) => actionMatches(a, op)));
+  return new Set(policy.filter((s) => s.effect === 'Allow' && uses(s)).flatMap((s) => [...(s.accountRoot ? [ACCOUNT_ROOT] : []), ...s.grantees]));
+}
+
+/** Who may rewrite the key policy, and so give anyone (itself included) use of the key. */
+function administratorsText(k: KeyFacts): string {
+  if (!k.administrators.length) return 'no administrator (unmanageable key)';
+  const users = usersOf(k.policy);
+  const names = k.administrators.map((a) => (a === ACCOUNT_ROOT ? 'account root (IAM policies of the account decide who)' : a));
+  const use = k.administrators.some((a) => users.has(a)) ? 'some may also use the key' : 'none may use the key directly';
+  return `administrators (may rewrite the key policy; ${use}): ${names.join(', ')}`;
 }
 
 function keyText(k: KeyFacts): string {
@@ -120,6 +141,7 @@ function keyText(k: KeyFacts): string {
     k.rotation ? 'rotation on' : 'rotation OFF',
     `deletion window ${k.pendingWindowDays} days`,
     keyPolicyText(k.policy),
+    administratorsText(k),
   ].join('; ');
 }
 

@@ -8,6 +8,8 @@ import type { PostureRule, Violation } from './rule';
 import { DatabaseClustersInBackupPlan } from './backups/database-clusters-in-backup-plan';
 import { VaultProtectsRecoveryPoints } from './backups/vault-protects-recovery-points';
 import { AccessEntriesOnly } from './cluster/access-entries-only';
+import { ApiReachableOnlyFromSecurityGroups } from './cluster/api-reachable-only-from-security-groups';
+import { ClusterAdminsAreOperatorRoles } from './cluster/cluster-admins-are-operator-roles';
 import { ControlPlaneLogsComplete } from './cluster/control-plane-logs-complete';
 import { HelmChartsPinned } from './cluster/helm-charts-pinned';
 import { NamespacesEnforceRestrictedPodSecurity } from './cluster/namespaces-enforce-restricted-pod-security';
@@ -19,7 +21,9 @@ import { DataServicesEnforceTls } from './encryption/data-services-enforce-tls';
 import { StatefulResourcesEncryptedWithBrandKey } from './encryption/stateful-resources-encrypted-with-brand-key';
 import { ClientIpPreserved } from './ingress/client-ip-preserved';
 import { LoadBalancerTerminatesTls } from './ingress/load-balancer-terminates-tls';
+import { ProxyProtocolTrustedOnlyFromLoadBalancerSubnets } from './ingress/proxy-protocol-trusted-only-from-load-balancer-subnets';
 import { RoutesRateLimitedPerClient } from './ingress/routes-rate-limited-per-client';
+import { CustomerKeyGrantsOnlyForAwsResources } from './keys/customer-key-grants-only-for-aws-resources';
 import { CustomerKeyUseBoundToEncryptionContext } from './keys/customer-key-use-bound-to-encryption-context';
 import { CustomerKeysNotUsableByAccountRoot } from './keys/customer-keys-not-usable-by-account-root';
 import { KeyRotationEnabled } from './keys/key-rotation-enabled';
@@ -56,6 +60,8 @@ export const ALL_RULES: readonly PostureRule[] = [
   DatabaseClustersInBackupPlan,
   VaultProtectsRecoveryPoints,
   AccessEntriesOnly,
+  ApiReachableOnlyFromSecurityGroups,
+  ClusterAdminsAreOperatorRoles,
   ControlPlaneLogsComplete,
   HelmChartsPinned,
   NamespacesEnforceRestrictedPodSecurity,
@@ -66,8 +72,10 @@ export const ALL_RULES: readonly PostureRule[] = [
   DataServicesEnforceTls,
   StatefulResourcesEncryptedWithBrandKey,
   ClientIpPreserved,
+  ProxyProtocolTrustedOnlyFromLoadBalancerSubnets,
   LoadBalancerTerminatesTls,
   RoutesRateLimitedPerClient,
+  CustomerKeyGrantsOnlyForAwsResources,
   CustomerKeyUseBoundToEncryptionContext,
   CustomerKeysNotUsableByAccountRoot,
   KeyRotationEnabled,

@@ -14,6 +14,8 @@ export interface CfnResource {
   readonly Metadata?: Readonly<Record<string, unknown>>;
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
+  /** The name of a condition of the template's Conditions section that decides whether the resource is created. */
+  readonly Condition?: string;
 }
 
 /** A resource of a known type, with its properties typed. */
@@ -25,6 +27,7 @@ export interface TypedResource<T extends CfnType> extends Omit<CfnResource, 'Pro
 export interface CfnTemplate {
   readonly Resources?: Readonly<Record<string, CfnResource>>;
   readonly Parameters?: Readonly<Record<string, unknown>>;
+  readonly Conditions?: Readonly<Record<string, unknown>>;
   readonly Outputs?: Readonly<Record<string, unknown>>;
 }
 

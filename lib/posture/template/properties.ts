@@ -117,6 +117,7 @@ export interface CfnPropertiesByType {
   };
   'AWS::KMS::Alias': { readonly AliasName?: string; readonly TargetKeyId?: CfnValue };
   'AWS::IAM::Policy': { readonly Roles?: readonly CfnValue[]; readonly PolicyDocument?: CfnPolicyDocument };
+  'AWS::IAM::Role': { readonly AssumeRolePolicyDocument?: CfnPolicyDocument };
   'AWS::RDS::DBCluster': {
     readonly DBClusterIdentifier?: CfnValue;
     readonly StorageEncrypted?: boolean | string;
@@ -188,11 +189,26 @@ export interface CfnPropertiesByType {
   };
   'AWS::DynamoDB::Table': { readonly SSESpecification?: { readonly SSEEnabled?: boolean; readonly KMSMasterKeyId?: CfnValue } };
   'AWS::Lambda::Function': { readonly LoggingConfig?: { readonly LogGroup?: CfnValue } };
-  'AWS::CertificateManager::Certificate': { readonly DomainName?: string; readonly ValidationMethod?: string };
+  'AWS::CertificateManager::Certificate': {
+    readonly DomainName?: string;
+    readonly ValidationMethod?: string;
+    readonly SubjectAlternativeNames?: readonly string[];
+    readonly DomainValidationOptions?: ReadonlyArray<{ readonly DomainName?: string; readonly HostedZoneId?: CfnValue }>;
+  };
+  'AWS::Route53::HealthCheck': {
+    readonly HealthCheckConfig?: { readonly Type?: string; readonly FullyQualifiedDomainName?: string; readonly Port?: number; readonly ResourcePath?: string };
+  };
   'AWS::EKS::Cluster': {
-    readonly Name?: string;
+    /** A literal, or built with the stack-creation suffix (lib/config/naming.ts). */
+    readonly Name?: CfnValue;
     readonly Version?: string;
-    readonly ResourcesVpcConfig?: { readonly EndpointPublicAccess?: boolean; readonly EndpointPrivateAccess?: boolean; readonly PublicAccessCidrs?: readonly string[] };
+    readonly ResourcesVpcConfig?: {
+      readonly EndpointPublicAccess?: boolean;
+      readonly EndpointPrivateAccess?: boolean;
+      readonly PublicAccessCidrs?: readonly string[];
+      readonly SubnetIds?: readonly CfnValue[];
+      readonly SecurityGroupIds?: readonly CfnValue[];
+    };
     readonly EncryptionConfig?: ReadonlyArray<{ readonly Resources?: readonly string[]; readonly Provider?: { readonly KeyArn?: CfnValue } }>;
     readonly Logging?: { readonly ClusterLogging?: { readonly EnabledTypes?: ReadonlyArray<{ readonly Type: string }> } };
     readonly AccessConfig?: { readonly AuthenticationMode?: string; readonly BootstrapClusterCreatorAdminPermissions?: boolean };

@@ -74,3 +74,16 @@ export class IssuerBaseUnknown extends RuntimeError {
     super('the issuer base URL is not known before the server listens');
   }
 }
+
+/**
+ * A client the deployment presets (the smoke-test client) already exists with another secret or
+ * authentication method, so the runtime will not overwrite it. Raised at start; the description
+ * names tenant and client, never the secret.
+ */
+export class PresetClientConflict extends RuntimeError {
+  readonly code = 'preset_client_conflict';
+  readonly status = 500;
+  constructor(readonly tenantId: string, readonly clientId: string, reason: string) {
+    super(`client "${clientId}" of tenant "${tenantId}" exists ${reason}; delete it or restore the secret it was created with`);
+  }
+}

@@ -25,13 +25,17 @@ export async function operationsRoutes(app: FastifyInstance, ctx: OperationsCont
     return { status: 'live' };
   });
 
+  // The ingress also routes this path, for Route 53's health checks of each region
+  // (lib/charts/identity-chart.ts): the body says which check fails, never why;
+  // the reason (which may name a host or a kid) goes only to the log.
   app.get('/healthz/ready', async (request, reply) => {
-    const checks = {
+    const reasons = {
       store: await outcome(() => ctx.store.ping(), timeoutMs),
       keys: await outcome(() => ctx.keyring.check(), timeoutMs),
     };
+    const checks = { store: reasons.store === 'ok' ? 'ok' : 'failing', keys: reasons.keys === 'ok' ? 'ok' : 'failing' };
     const ready = checks.store === 'ok' && checks.keys === 'ok';
-    if (!ready) request.log.warn({ checks }, 'not ready');
+    if (!ready) request.log.warn({ checks: reasons }, 'not ready');
     reply.code(ready ? 200 : 503).header('cache-control', 'no-store');
     return { status: ready ? 'ready' : 'not_ready', checks };
   });

@@ -3,7 +3,8 @@ import type { ClientRegistration } from '../clients/client-registration';
 import { registerClient } from '../clients/client-registration';
 import type { SecretHasher } from '../clients/secret-hasher';
 import { InvalidRequest } from '../errors/oauth-errors';
-import { TenantExists } from '../errors/resource-errors';
+import { PresetClientConflict } from '../errors/operator-errors';
+import { ClientExists, TenantExists } from '../errors/resource-errors';
 import type { KeyRotation } from '../keys/key-rotation';
 import { generateRsaSigningKey } from '../keys/rsa-key';
 import type { RsaSigningKey } from '../keys/rsa-key';
@@ -57,5 +58,47 @@ export class Provisioning {
     await this.deps.store.createClient(registered.client);
     this.deps.clients.forget(tenantId, registered.client.clientId);
     return registered;
+  }
+
+  /**
+   * Creates the tenant unless it exists; true when this call created it. Safe to run from every
+   * replica at once: a concurrent creation (TenantExists) counts as present.
+   */
+  async ensureTenant(tenantId: string): Promise<boolean> {
+    if (!isTenantId(tenantId)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
+    if (await this.deps.store.findSigningKeys(tenantId)) return false;
+    try {
+      await this.createTenant(tenantId);
+      return true;
+    } catch (error) {
+      if (error instanceof TenantExists) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Creates a secret-based client with `secret` unless it exists; true when this call created it.
+   * An existing client must accept `secret` with the registration's authentication method, else
+   * PresetClientConflict: the runtime never replaces a stored client's credentials on its own.
+   */
+  async ensureClientWithSecret(tenantId: string, registration: ClientRegistration & { client_id: string }, secret: string): Promise<boolean> {
+    const existing = await this.deps.store.findClient(tenantId, registration.client_id);
+    if (existing === undefined) {
+      try {
+        await this.createClient(tenantId, registration, secret);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ClientExists)) throw error;
+      }
+    }
+    const stored = existing ?? (await this.deps.store.findClient(tenantId, registration.client_id));
+    const authMethod = registration.token_endpoint_auth_method ?? 'client_secret_basic';
+    if (!stored || stored.authMethod !== authMethod) {
+      throw new PresetClientConflict(tenantId, registration.client_id, `with authentication method ${stored?.authMethod ?? '(none)'}, not ${authMethod}`);
+    }
+    if (stored.secretHash === null || !this.deps.hasher.verify(secret, stored.secretHash)) {
+      throw new PresetClientConflict(tenantId, registration.client_id, 'with another secret');
+    }
+    return false;
   }
 }

@@ -37,9 +37,10 @@ describe.each([
       ComputeConfig: { Enabled: true, NodePools: [] },
     });
     expect(kubernetesObjects(new TemplateView(synthesized().json)).filter((o) => o.object.metadata?.name === 'aws-auth')).toEqual([]);
+    // Cluster admins are the brand file's operator roles (brand-cluster-access.test.ts), not a role of the stack.
     synthesized().template.hasResourceProperties('AWS::EKS::AccessEntry', {
       AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: { 'Fn::Join': ['', Match.arrayWith([':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'])] } }],
-      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClusterAdmin'), 'Arn'] },
+      PrincipalArn: Match.stringLikeRegexp(`^arn:aws:iam::\\d{12}:role/${target.brand}-operators$`),
     });
   });
 
@@ -72,14 +73,20 @@ describe.each([
 
   test('add-ons are pinned: Helm charts by version, metrics-server as an EKS add-on', () => {
     const charts = Object.values<any>(synthesized().json.Resources).filter((r) => r.Type === HELM_RESOURCE_TYPE);
-    expect(charts.map((c) => c.Properties.Release).sort()).toEqual(['external-secrets', 'istio-base', 'istio-cni', 'istiod', 'traefik', 'ztunnel']);
+    expect(charts.map((c) => c.Properties.Release).sort()).toEqual(['external-dns', 'external-secrets', 'istio-base', 'istio-cni', 'istiod', 'traefik', 'ztunnel']);
     for (const chart of charts) expect(chart.Properties.Version).toMatch(/^\d+\.\d+\.\d+$/);
     synthesized().template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server' });
   });
 
-  test('the ingress certificate is DNS-validated for the brand domain and used by the TLS listener', () => {
-    const domain = target.brand === 'acme' ? 'id.acme.example.com' : undefined;
-    synthesized().template.hasResourceProperties('AWS::CertificateManager::Certificate', { ValidationMethod: 'DNS', ...(domain ? { DomainName: domain } : {}) });
+  test("the ingress certificate is for the stack's own hostname, DNS-validated through the brand's zone, and used by the TLS listener", () => {
+    // The stack's environment is its stage (a direct deploy); its zone is the brand file's '*' zone.
+    const [hostname, zone] =
+      target.brand === 'acme' ? ['eu-central-1.high.id.acme.example.com', 'Z0ACMEEXAMPLE00000000'] : ['ap-southeast-2.low.id.koala.example.net', 'Z0KOALAEXAMPLE0000000'];
+    synthesized().template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      ValidationMethod: 'DNS',
+      DomainName: hostname,
+      DomainValidationOptions: [{ DomainName: hostname, HostedZoneId: zone }],
+    });
     const ingress = synthesized().posture.cluster!.ingress;
     expect(ingress[0]).toMatch(/internet-facing eks.amazonaws.com\/nlb, TLS on port 443 with ACM certificate for \S+ \(DNS validation\), policy ELBSecurityPolicy-TLS13-1-2-2021-06, proxy protocol v2/);
   });
@@ -144,7 +151,7 @@ describe.each([
     expect(policies).toHaveLength(1);
     const ids = (prefix: string) => Object.keys(json.Resources).filter((id) => id.startsWith(prefix));
     const [attachment] = ids('DatabaseClusterSecretAttachment');
-    const runtimeSecrets = ['RuntimeSecretsAdminToken', 'RuntimeSecretsKeyEncryptionKey', 'RuntimeSecretsClientSecretPepper'].map((p) => ids(p).find((id) => json.Resources[id].Type === 'AWS::SecretsManager::Secret')!);
+    const runtimeSecrets = ['RuntimeSecretsAdminToken', 'RuntimeSecretsKeyEncryptionKey', 'RuntimeSecretsClientSecretPepper', 'SmokeClientSecret'].map((p) => ids(p).find((id) => json.Resources[id].Type === 'AWS::SecretsManager::Secret')!);
     expect(policies[0].Properties.PolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [attachment, ...runtimeSecrets].map((Ref) => ({ Ref })) },
       {
@@ -159,7 +166,8 @@ describe.each([
   test('every secret variable of every workload is produced by the ExternalSecret from platform-key secrets', () => {
     const { posture } = synthesized();
     const secrets = posture.cluster!.workloads['identity/token-service'].secrets;
-    expect(secrets).toHaveLength(4);
+    // The four runtime settings, and the smoke client's tenant, id and secret (lib/constructs/cluster/smoke-client.ts).
+    expect(secrets.map((line) => line.split(' ')[0])).toEqual(['ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'SMOKE_TENANT', 'SMOKE_CLIENT_ID', 'SMOKE_CLIENT_SECRET', 'DATABASE_URL']);
     for (const line of secrets) {
       expect(line).not.toMatch(/NOT PRODUCED/);
       expect(line).toMatch(/← (composed from )?Secrets Manager \S+ \(alias\/brandstack\/\w+\/platform\)/);
@@ -223,7 +231,8 @@ describe('bad input names the prop', () => {
     return { stack, vpc, key: new kms.Key(stack, 'Key') };
   }
   const props = (s: ReturnType<typeof scaffold>) => ({
-    clusterName: 'brandstack-test',
+    clusterNamePrefix: 'test-high',
+    adminRoleArns: ['arn:aws:iam::111111111111:role/operators'],
     vpc: s.vpc,
     subnets: s.vpc.selectSubnets({ subnetGroupName: 'Workload' }),
     key: s.key,
@@ -231,9 +240,19 @@ describe('bad input names the prop', () => {
     logRetention: logs.RetentionDays.ONE_MONTH,
   });
 
-  test('clusterName', () => {
+  test('clusterNamePrefix: characters, and room for the stack-creation suffix within the 100 EKS allows', () => {
     const s = scaffold();
-    expect(() => new BrandCluster(s.stack, 'Cluster', { ...props(s), clusterName: 'bad name!' })).toThrow(/BrandCluster: 'clusterName' must be 1-100 letters/);
+    expect(() => new BrandCluster(s.stack, 'Cluster', { ...props(s), clusterNamePrefix: 'bad name!' })).toThrow(/BrandCluster: 'clusterNamePrefix' must be 1-91 letters/);
+    expect(() => new BrandCluster(s.stack, 'Cluster2', { ...props(s), clusterNamePrefix: 'a'.repeat(92) })).toThrow(/BrandCluster: 'clusterNamePrefix' must be 1-91 letters/);
+    expect(() => new BrandCluster(s.stack, 'Cluster3', { ...props(s), clusterNamePrefix: 'a'.repeat(91) })).not.toThrow();
+  });
+
+  test('adminRoleArns: at least one, roles only', () => {
+    const s = scaffold();
+    expect(() => new BrandCluster(s.stack, 'Cluster', { ...props(s), adminRoleArns: [] })).toThrow("BrandCluster: 'adminRoleArns' must list at least one IAM role ARN");
+    expect(() => new BrandCluster(s.stack, 'Cluster2', { ...props(s), adminRoleArns: ['arn:aws:iam::111111111111:root'] })).toThrow(
+      "BrandCluster: 'adminRoleArns' entry 'arn:aws:iam::111111111111:root' is not an IAM role ARN",
+    );
   });
 
   test('subnets in fewer than three zones', () => {

@@ -1,16 +1,16 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AuroraPostgresCluster, type AuroraPostgresClusterProps } from '../../../lib/constructs/data/aurora-postgres-cluster';
-import { ZONES, dataFixture, keyRef } from './fixture';
+import { ZONES, dataFixture, keptWithFixedNames, keyRef, suffixed } from './fixture';
 
 function build(props: Partial<AuroraPostgresClusterProps> = {}) {
   const f = dataFixture();
   const cluster = new AuroraPostgresCluster(f.stack, 'Database', {
     vpc: f.appVpc,
     securityGroups: [f.group('DatabaseGroup', f.appVpc)],
-    clusterIdentifier: 'brandstack-acme-high',
+    namePrefix: 'acme-high',
     encryptionKey: f.key,
     backupRetention: Duration.days(35),
     logRetention: RetentionDays.ONE_YEAR,
@@ -29,7 +29,7 @@ describe('AuroraPostgresCluster', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', {
       Engine: 'aurora-postgresql',
       EngineVersion: '17.7',
-      DBClusterIdentifier: 'brandstack-acme-high',
+      DBClusterIdentifier: Match.absent(),
       StorageEncrypted: true,
       KmsKeyId: key,
       EnableIAMDatabaseAuthentication: true,
@@ -64,7 +64,7 @@ describe('AuroraPostgresCluster', () => {
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       HostedRotationLambda: Match.objectLike({
         RotationType: 'PostgreSQLSingleUser',
-        RotationLambdaName: 'brandstack-acme-high-rotation',
+        RotationLambdaName: suffixed('acme-high-pg-rotation-'),
         KmsKeyArn: key,
         VpcSubnetIds: Match.anyValue(),
       }),
@@ -75,12 +75,36 @@ describe('AuroraPostgresCluster', () => {
     expect(template.toJSON().Transform).toContain('AWS::SecretsManager-2024-09-16');
   });
 
-  test('log groups exist before the service writes: PostgreSQL export and rotation function, both key-encrypted', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/rds/cluster/brandstack-acme-high/postgresql', KmsKeyId: key, RetentionInDays: 365 });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/brandstack-acme-high-rotation', KmsKeyId: key });
+  test('log groups exist before the service writes: PostgreSQL export (after the cluster, before its instances) and rotation function, both key-encrypted', () => {
     const [clusterId] = Object.keys(template.findResources('AWS::RDS::DBCluster'));
-    const [logId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/rds/cluster/brandstack-acme-high/postgresql' } }));
-    expect(template.toJSON().Resources[clusterId].DependsOn).toContain(logId);
+    const exportName = { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: clusterId }, '/postgresql']] };
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: exportName, KmsKeyId: key, RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: suffixed('/aws/lambda/acme-high-pg-rotation-'), KmsKeyId: key });
+    const [logId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: exportName } }));
+    const resources = template.toJSON().Resources;
+    // PostgreSQL logs come from instances: each waits for the group, which waits for the cluster's generated identifier.
+    const instances = Object.keys(template.findResources('AWS::RDS::DBInstance'));
+    expect(instances).toHaveLength(2);
+    for (const id of instances) expect(resources[id].DependsOn).toContain(logId);
+    expect(resources[clusterId].DependsOn ?? []).not.toContain(logId);
+  });
+
+  test('removal: the cluster snapshots by default and its log groups are kept, except when their create rolls back; no kept resource has a fixed name', () => {
+    const resources = template.toJSON().Resources;
+    const [clusterId] = Object.keys(template.findResources('AWS::RDS::DBCluster'));
+    expect(resources[clusterId]).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(2);
+    for (const group of logGroups) expect(group).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    expect(keptWithFixedNames(resources)).toEqual([]);
+    // Nothing of the rotation (its function's security group) is kept.
+    for (const group of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) expect(group.DeletionPolicy).toBeUndefined();
+  });
+
+  test('DESTROY deletes the cluster and its log groups', () => {
+    const destroyed = build({ removalPolicy: RemovalPolicy.DESTROY }).template;
+    expect(Object.values(destroyed.findResources('AWS::RDS::DBCluster'))[0]).toMatchObject({ DeletionPolicy: 'Delete' });
+    for (const group of Object.values(destroyed.findResources('AWS::Logs::LogGroup'))) expect(group).toMatchObject({ DeletionPolicy: 'Delete' });
   });
 
   test('provisioned capacity uses the instance type; weaker settings only when asked', () => {
@@ -91,7 +115,7 @@ describe('AuroraPostgresCluster', () => {
   });
 
   test('bad props are refused with the prop named', () => {
-    expect(() => build({ clusterIdentifier: 'Brand--x' })).toThrow("AuroraPostgresCluster: 'clusterIdentifier' 'Brand--x' must be");
+    expect(() => build({ namePrefix: 'has space' })).toThrow("AuroraPostgresCluster: 'namePrefix' 'has space' must be 1-43 letters, digits, '-' and '_'");
     expect(() => build({ securityGroups: [] })).toThrow("'securityGroups' must list at least one");
     expect(() => build({ backupRetention: Duration.days(36) })).toThrow("'backupRetention' must be 1 to 35 days (got 36)");
     expect(() => build({ readers: 3 })).toThrow("'readers' (3) plus the writer exceed the zones");
@@ -100,7 +124,8 @@ describe('AuroraPostgresCluster', () => {
     expect(() => build({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE) })).toThrow("'instanceType' applies to provisioned capacity only");
     expect(() => build({ logRetention: 42 as RetentionDays })).toThrow("AuroraPostgresCluster: 'logRetention' must be one of the CloudWatch Logs retention periods in days (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653); got 42");
     expect(() => build({ logRetention: RetentionDays.INFINITE })).toThrow("AuroraPostgresCluster: 'logRetention' must be one of the CloudWatch Logs retention periods");
-    // The rotation function is named after the cluster and Lambda allows 64 characters.
-    expect(() => build({ clusterIdentifier: `a${'b'.repeat(55)}` })).toThrow("CredentialRotation: 'functionName'");
+    // The rotation function's name (prefix, '-pg-rotation-', the 8-character suffix) may have 64 characters.
+    expect(() => build({ namePrefix: 'a'.repeat(43) })).not.toThrow();
+    expect(() => build({ namePrefix: 'a'.repeat(44) })).toThrow("AuroraPostgresCluster: 'namePrefix'");
   });
 });

@@ -1,14 +1,15 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RABBITMQ_AWS_OWNED_KEY_REASON, RabbitBroker, type RabbitBrokerProps } from '../../../lib/constructs/data/rabbit-broker';
 import { ENCRYPTION_EXCEPTION_METADATA } from '../../../lib/posture';
-import { dataFixture, keyRef } from './fixture';
+import { dataFixture, keptWithFixedNames, keyRef, suffixed } from './fixture';
 
 function build(props: Partial<RabbitBrokerProps> = {}) {
   const f = dataFixture();
   const broker = new RabbitBroker(f.stack, 'Broker', {
     vpc: f.dataVpc,
     securityGroups: [f.group('RabbitGroup', f.dataVpc)],
-    brokerName: 'brandstack-acme-high',
+    brokerNamePrefix: 'acme-high',
     secretEncryptionKey: f.key,
     ...props,
   });
@@ -51,13 +52,29 @@ describe('RabbitBroker', () => {
     expect(RABBITMQ_AWS_OWNED_KEY_REASON).toMatch(/only AWS-owned KMS keys.*self-managed RabbitMQ/);
   });
 
+  test('the broker name, which Amazon MQ requires, ends with the stack-creation suffix: a new stack gets a new name', () => {
+    template.hasResourceProperties('AWS::AmazonMQ::Broker', { BrokerName: suffixed('acme-high-') });
+  });
+
+  test('broker and admin secret are kept, except when their create rolls back; neither has a fixed name', () => {
+    for (const type of ['AWS::AmazonMQ::Broker', 'AWS::SecretsManager::Secret']) {
+      expect(Object.values(template.findResources(type))[0]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(keptWithFixedNames(template.toJSON().Resources)).toEqual([]);
+    const destroyed = build({ removalPolicy: RemovalPolicy.DESTROY }).template;
+    for (const type of ['AWS::AmazonMQ::Broker', 'AWS::SecretsManager::Secret']) expect(Object.values(destroyed.findResources(type))[0]).toMatchObject({ DeletionPolicy: 'Delete' });
+  });
+
   test('a single instance uses one subnet, and only when asked', () => {
     const single = build({ deployment: 'SINGLE_INSTANCE', instanceType: 'mq.t3.micro' }).template;
     single.hasResourceProperties('AWS::AmazonMQ::Broker', { DeploymentMode: 'SINGLE_INSTANCE', SubnetIds: [Match.anyValue()] });
   });
 
   test('bad props are refused with the prop named', () => {
-    expect(() => build({ brokerName: 'has space' })).toThrow("RabbitBroker: 'brokerName' 'has space' must be");
+    expect(() => build({ brokerNamePrefix: 'has space' })).toThrow("RabbitBroker: 'brokerNamePrefix' 'has space' must be 1-41 letters, digits, '-' and '_'");
+    // 41 + '-' + the 8-character suffix = the 50 characters Amazon MQ allows.
+    expect(() => build({ brokerNamePrefix: 'a'.repeat(41) })).not.toThrow();
+    expect(() => build({ brokerNamePrefix: 'a'.repeat(42) })).toThrow("RabbitBroker: 'brokerNamePrefix'");
     expect(() => build({ securityGroups: [] })).toThrow("'securityGroups' must list at least one");
     expect(() => build({ instanceType: 'mq.t3.micro' })).toThrow("'instanceType' mq.t3.micro cannot run a CLUSTER_MULTI_AZ broker");
   });

@@ -9,6 +9,7 @@ import { findRegion } from '../../../lib/config/regions';
 import { BrandRegistry } from '../../../lib/config/registry';
 import { AUTH_FAILURE_TERMS } from '../../../lib/constructs/logging/auth-failure-alarm';
 import { parseRule, type IngressRule } from '../../../lib/posture';
+import { bastionAmiFor } from '../../../lib/config/bastion-amis';
 import { EXAMPLE_TARGETS, synthTarget } from '../../helpers/synth';
 
 const registry = BrandRegistry.load();
@@ -214,8 +215,9 @@ describe.each(EXAMPLE_TARGETS)('brand network $brand/$stage', (target) => {
     expect(instance.Properties.BlockDeviceMappings).toEqual([
       { DeviceName: '/dev/xvda', Ebs: expect.objectContaining({ Encrypted: true, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^KeysPlatformKey/), 'Arn'] } }) },
     ]);
-    // Resolved from the public SSM parameter at deploy time, not looked up at synth.
-    expect(instance.Properties.ImageId.Ref).toMatch(/^SsmParameterValueawsserviceamiamazonlinuxlatestal2023/);
+    // The region's pinned image (lib/config/bastion-amis.ts): neither an SSM parameter resolved at deploy time nor a lookup at synth.
+    expect(instance.Properties.ImageId).toBe(bastionAmiFor(region.code));
+    expect(Object.keys(json.Parameters ?? {}).filter((name) => name.startsWith('SsmParameterValueawsserviceami'))).toEqual([]);
     template.hasResourceProperties('AWS::EC2::EIP', { InstanceId: { Ref: Match.stringLikeRegexp('^BastionInstance') } });
   });
 

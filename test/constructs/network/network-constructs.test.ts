@@ -2,13 +2,18 @@
  * The network constructs on their own: bad props fail at synth with an error
  * naming the prop, and the defaults are the secure ones.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AuthFailureAlarm } from '../../../lib/constructs/logging/auth-failure-alarm';
-import { Bastion, type BastionProps } from '../../../lib/constructs/network/bastion';
+import { BASTION_AMI_PINS } from '../../../lib/config/bastion-amis';
+import { AUTH_FAILURE_TERMS, AuthFailureAlarm } from '../../../lib/constructs/logging/auth-failure-alarm';
+import { Bastion, HEARTBEAT_MESSAGE, HEARTBEAT_TAG, type BastionProps } from '../../../lib/constructs/network/bastion';
 import { BrandVpcs, type BrandVpcsProps } from '../../../lib/constructs/network/brand-vpcs';
 import { PeeredDataVpc } from '../../../lib/constructs/network/peered-data-vpc';
 import { VpcFlowLog } from '../../../lib/constructs/network/vpc-flow-log';
@@ -145,6 +150,78 @@ describe('Bastion', () => {
     const template = Template.fromStack(Stack.of(host));
     template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
     template.hasResourceProperties('AWS::EC2::Instance', { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } });
+  });
+
+  test("the image is the region's pinned AL2023 arm64 AMI, not an SSM parameter resolved at each deploy", () => {
+    const template = Template.fromStack(Stack.of(bastion()));
+    template.hasResourceProperties('AWS::EC2::Instance', { ImageId: BASTION_AMI_PINS.images['eu-central-1'] });
+    expect(Object.keys(template.toJSON().Parameters ?? {}).filter((name) => name.startsWith('SsmParameterValue'))).toEqual([]);
+  });
+
+  test('a region without a pin is refused at synth, naming the region and the refresh command', () => {
+    const scope = new Stack(new App(), 'Unpinned', { env: { account: '111111111111', region: 'us-west-1' } });
+    const network = new BrandVpcs(scope, 'Network', { zones: ['us-west-1a', 'us-west-1b', 'us-west-1c'], appCidr: '10.10.0.0/16', mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' });
+    expect(
+      () =>
+        new Bastion(scope, 'Bastion', {
+          vpc: network.appVpc,
+          sshSourceCidr: '198.51.100.0/24',
+          encryptionKey: new kms.Key(scope, 'Key'),
+          logRetention: logs.RetentionDays.ONE_MONTH,
+          securityContactEmail: 'security@example.com',
+        }),
+    ).toThrow("lib/config/bastion-amis.ts: no bastion AMI is pinned for region 'us-west-1'; run `npx tsx lib/config/refresh-bastion-amis.ts`");
+  });
+
+  test('an x86 instance type with the pinned arm64 images is refused, naming the prop', () => {
+    expect(() => bastion({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO) })).toThrow("Bastion: 'instanceType' t3.micro is not arm64");
+    expect(() => bastion({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO), machineImage: ec2.MachineImage.genericLinux({ 'eu-central-1': 'ami-0123456789abcdef0' }) })).not.toThrow();
+  });
+
+  test('logs that stop arriving raise an alarm to the intrusion topic: missing data breaches, so a host that never ships a line alarms too', () => {
+    const host = bastion();
+    const template = Template.fromStack(Stack.of(host));
+    const topic = Stack.of(host).getLogicalId(host.authFailureAlarm.topic.node.defaultChild as CfnElement);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a: any) => a.Properties.MetricName === 'IncomingLogEvents');
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Namespace: 'AWS/Logs',
+          Dimensions: [{ Name: 'LogGroupName', Value: { Ref: expect.stringMatching(/^BastionAuthLog/) } }],
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
+          ComparisonOperator: 'LessThanThreshold',
+          Threshold: 1,
+          TreatMissingData: 'breaching',
+          AlarmActions: [{ Ref: topic }],
+          OKActions: [{ Ref: topic }],
+        }),
+      }),
+    ]);
+    expect(() => bastion({ missingLogsAfter: Duration.minutes(7) })).toThrow("Bastion: 'missingLogsAfter' must be a multiple of 5 minutes and at least two heartbeats long (got 7 minutes)");
+    expect(() => bastion({ missingLogsAfter: Duration.minutes(5) })).toThrow("'missingLogsAfter' must be a multiple of 5 minutes and at least two heartbeats long");
+  });
+
+  test('the host writes a heartbeat to its auth log every 5 minutes, which the failure filter does not count', () => {
+    const host = bastion();
+    const script = host.instance.userData.render();
+    const lines = script.split('\n').filter((line) => line.includes('/etc/systemd/system/brandstack-heartbeat'));
+    expect(lines).toHaveLength(2);
+    // Run the two printf lines into a scratch directory and read the units they write.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heartbeat-'));
+    for (const line of lines) execFileSync('bash', ['-c', line.split('/etc/systemd/system').join(dir)]);
+    const service = fs.readFileSync(path.join(dir, 'brandstack-heartbeat.service'), 'utf8');
+    const timer = fs.readFileSync(path.join(dir, 'brandstack-heartbeat.timer'), 'utf8');
+    expect(service).toContain(`ExecStart=/usr/bin/logger -p authpriv.info -t ${HEARTBEAT_TAG} "${HEARTBEAT_MESSAGE}"`);
+    expect(timer).toContain('OnUnitActiveSec=5min');
+    expect(timer).toContain('WantedBy=timers.target');
+    expect(script).toContain('systemctl daemon-reload && systemctl enable --now brandstack-heartbeat.timer');
+    // The timer starts after rsyslog, which writes authpriv to /var/log/secure.
+    expect(script.indexOf('enable --now brandstack-heartbeat.timer')).toBeGreaterThan(script.indexOf('systemctl enable --now rsyslog'));
+    const heartbeat = `${HEARTBEAT_TAG}: ${HEARTBEAT_MESSAGE}`;
+    expect(AUTH_FAILURE_TERMS.filter((term) => heartbeat.toLowerCase().includes(term.toLowerCase()))).toEqual([]);
   });
 
   test('egress is HTTPS only', () => {

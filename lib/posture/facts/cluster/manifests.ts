@@ -139,7 +139,7 @@ export interface SpecByKind {
   Ingress: {
     readonly rules?: ReadonlyArray<{
       readonly host?: string;
-      readonly http?: { readonly paths?: ReadonlyArray<{ readonly path?: string; readonly backend?: { readonly service?: { readonly name?: string; readonly port?: { readonly number?: number } } } }> };
+      readonly http?: { readonly paths?: ReadonlyArray<{ readonly path?: string; readonly pathType?: string; readonly backend?: { readonly service?: { readonly name?: string; readonly port?: { readonly number?: number } } } }> };
     }>;
   };
   ExternalSecret: {

@@ -1,13 +1,38 @@
 /** Typed facts of the EKS cluster and what runs in it. */
 import type { KeyRef } from '../../naming';
+import type { PortRange, RuleSource } from '../network/types';
 import type { Labels } from './manifests';
 
+/** Whom an access entry admits. */
+export type AccessPrincipal =
+  /** A role of the stack, by logical id without hash, and the principals its trust policy admits (`service:<name>`, or an account or ARN as text). */
+  | { readonly kind: 'stack-role'; readonly role: string; readonly assumableBy: readonly string[] }
+  /** A role named by ARN (the brand file's operator roles), and the account in the ARN. */
+  | { readonly kind: 'role-arn'; readonly arn: string; readonly account: string }
+  | { readonly kind: 'other'; readonly text: string };
+
 export interface AccessEntryFacts {
-  /** The IAM role, by logical id without hash. */
-  readonly role: string;
+  readonly principal: AccessPrincipal;
+  /**
+   * The entry is created only where the deploying account is this one (a
+   * CloudFormation condition `Fn::Equals [AWS::AccountId, <account>]`); absent
+   * when the entry has no condition.
+   */
+  readonly onlyInAccount?: string;
+  /** A condition that is not such an account check, by name. */
+  readonly otherCondition?: string;
   /** `EC2`, `STANDARD` ...; EKS's default is STANDARD. */
   readonly type?: string;
   readonly policies: ReadonlyArray<{ readonly policy: string; readonly scope?: string }>;
+}
+
+/** An ingress rule of a security group the template gives the control plane: a way into the API endpoint (443). */
+export interface ApiAccessFacts {
+  /** The control plane's security group, by logical id without hash. */
+  readonly securityGroup: string;
+  readonly protocol: string;
+  readonly ports: PortRange;
+  readonly source: RuleSource;
 }
 
 export interface ControlPlaneFacts {
@@ -26,6 +51,12 @@ export interface ControlPlaneFacts {
   /** The control-plane log group `/aws/eks/<name>/cluster`, when the stack creates it. */
   readonly logGroup?: { readonly name: string; readonly key?: KeyRef; readonly retentionDays?: number };
   readonly accessEntries: readonly AccessEntryFacts[];
+  /**
+   * What reaches the private API endpoint through the security groups the
+   * template gives the control plane (EKS's own cluster security group, which
+   * admits the nodes and the kubectl handler, is not in the template).
+   */
+  readonly apiAccess: readonly ApiAccessFacts[];
   readonly addons: ReadonlyArray<{ readonly name: string; readonly version?: string }>;
   readonly helmReleases: ReadonlyArray<{ readonly release: string; readonly chart: string; readonly version?: string; readonly repository: string }>;
 }
@@ -40,7 +71,15 @@ export interface ComputeFacts {
 }
 
 export type CertificateFacts =
-  | { readonly kind: 'acm'; readonly domain: string; readonly validation: string }
+  | {
+      readonly kind: 'acm';
+      readonly domain: string;
+      readonly validation: string;
+      /** Subject alternative names. */
+      readonly alternativeNames?: readonly string[];
+      /** Per name, the zone ACM writes its validation record into; none means someone must add it by hand. */
+      readonly validationZones?: ReadonlyArray<{ readonly domain: string; readonly zone?: ZoneRef }>;
+    }
   | { readonly kind: 'external'; readonly arn: string }
   | { readonly kind: 'none' };
 
@@ -62,6 +101,50 @@ export interface EntrypointFacts {
   readonly name: string;
   readonly exposedPort: number | string;
   readonly tlsAtTraefik: boolean;
+  /** Sources whose PROXY protocol header Traefik believes (`proxyProtocol.trustedIPs`); undefined when it reads none. */
+  readonly trustedProxyCidrs?: readonly string[];
+}
+
+/** The zone records are published into: an id, or a zone of another stack (the delegated subdomain's). */
+export type ZoneRef = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'imported'; readonly exportName: string } | { readonly kind: 'unknown' };
+
+/** A latency record's routing: its set identifier, region and health check. */
+export interface LatencyRoutingFacts {
+  readonly setIdentifier: string;
+  readonly region: string;
+  /** The health check's logical id in the stack, or the id as written; undefined when none. */
+  readonly healthCheck?: string;
+}
+
+/** A Route 53 health check of the stack. */
+export interface HealthCheckFacts {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly fqdn?: string;
+  readonly port?: number;
+  readonly path?: string;
+}
+
+/** Who publishes the stack's DNS names, and the names. */
+export interface IngressDnsFacts {
+  /** The stack's own hostname (output StackHostname). */
+  readonly hostname?: string;
+  /** The brand's public name the stack also serves (output PublicName). */
+  readonly publicName?: string;
+  readonly publisher:
+    | {
+        readonly kind: 'external-dns';
+        readonly release: string;
+        /** Names on the load balancer Service (its hostname annotation). */
+        readonly names: readonly string[];
+        readonly zone: ZoneRef;
+        readonly ownerId?: string;
+        readonly policy?: string;
+        readonly latency?: LatencyRoutingFacts;
+      }
+    /** No ExternalDNS: the brand publishes its names (a pre-issued certificate). */
+    | { readonly kind: 'brand' };
+  readonly healthChecks: readonly HealthCheckFacts[];
 }
 
 export type ClientCriterion = { readonly kind: 'client-ip'; readonly depth: number } | { readonly kind: 'header'; readonly header: string } | { readonly kind: 'host' };
@@ -74,15 +157,31 @@ export type RouteLimit =
 export interface RouteFacts {
   readonly host?: string;
   readonly path?: string;
+  /** Kubernetes path matching: `Prefix` (per path element), `Exact`, or `ImplementationSpecific`. */
+  readonly pathType?: string;
   readonly namespace?: string;
   readonly service?: string;
   readonly port?: number;
   readonly limits: readonly RouteLimit[];
 }
 
+/** A subnet by logical id and CIDR. */
+export interface SubnetCidr {
+  readonly logicalId: string;
+  readonly cidr: string;
+}
+
 export interface IngressFacts {
   readonly controllers: ReadonlyArray<{ readonly loadBalancer: LoadBalancerServiceFacts; readonly entrypoints: readonly EntrypointFacts[] }>;
   readonly routes: readonly RouteFacts[];
+  readonly dns: IngressDnsFacts;
+  /**
+   * Where an internet-facing load balancer of the cluster is placed: the subnets tagged
+   * `kubernetes.io/role/elb`, which EKS Auto Mode and the AWS Load Balancer Controller choose from.
+   */
+  readonly loadBalancerSubnets: readonly SubnetCidr[];
+  /** The cluster's subnets (ResourcesVpcConfig), where nodes and pods get their addresses. */
+  readonly podSubnets: readonly SubnetCidr[];
 }
 
 export type PolicyPeer =

@@ -8,6 +8,7 @@ export function keyFacts(view: TemplateView, brand: string | undefined): KeyFact
   return view.ofType('AWS::KMS::Key').map(([id, key]) => {
     const props = key.Properties ?? {};
     const ref = keyOf(view, { Ref: id });
+    const policy = (props.KeyPolicy?.Statement ?? []).map(statementFacts);
     return {
       logicalId: id,
       key: ref,
@@ -15,9 +16,37 @@ export function keyFacts(view: TemplateView, brand: string | undefined): KeyFact
       keySpec: props.KeySpec ?? 'SYMMETRIC_DEFAULT',
       rotation: props.EnableKeyRotation === true,
       pendingWindowDays: props.PendingWindowInDays ?? 30,
-      policy: (props.KeyPolicy?.Statement ?? []).map(statementFacts),
+      policy,
+      administrators: administratorsOf(policy),
     };
   });
+}
+
+/** The account principal, as {@link KeyFacts.administrators} names it. */
+export const ACCOUNT_ROOT = 'account root';
+
+/**
+ * IAM action patterns: `*` matches any run of characters and `?` one, case-insensitively.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+ */
+export function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+/**
+ * Whether a statement allows only grants that an AWS service creates for an
+ * AWS resource: `"Bool": { "kms:GrantIsForAWSResource": "true" }`.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
+ */
+export function grantsOnlyForAwsResources(statement: KeyPolicyStatementFacts): boolean {
+  return statement.conditions.some((c) => c.operator === 'Bool' && c.key === 'kms:GrantIsForAWSResource' && c.values.length === 1 && c.values[0] === 'true');
+}
+
+/** Principals of Allow statements that allow kms:PutKeyPolicy, without conditions or with. */
+function administratorsOf(policy: readonly KeyPolicyStatementFacts[]): string[] {
+  const allowed = policy.filter((s) => s.effect === 'Allow' && s.actions.some((a) => actionMatches(a, 'kms:PutKeyPolicy')));
+  return [...new Set(allowed.flatMap((s) => [...(s.accountRoot ? [ACCOUNT_ROOT] : []), ...s.grantees]))];
 }
 
 function purposeOf(alias: string | undefined, brand: string | undefined): KeyPurpose {
@@ -37,11 +66,20 @@ function serviceName(value: unknown): string {
   return templateText(value).replace(/\{\{Ref:AWS::Region\}\}/g, '<region>');
 }
 
+/** A condition value as text; a JSON boolean (`"Bool": { ...: true }`) as `true`/`false`, as IAM compares it. */
+const conditionText = (value: unknown): string => (typeof value === 'boolean' ? String(value) : templateText(value));
+
+/** A principal as text; an Fn::Sub template (the CDK CloudFormation execution role) as written. */
+function principalText(value: unknown): string {
+  const sub = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Fn::Sub'] : undefined;
+  return typeof sub === 'string' ? sub : templateText(value);
+}
+
 export function statementFacts(statement: CfnPolicyStatement): KeyPolicyStatementFacts {
   const principal = statement.Principal === '*' ? { AWS: '*' } : (statement.Principal ?? {});
-  const aws = asList(principal.AWS).map((p) => ({ text: templateText(p), id: referenceOf(p)?.logicalId }));
+  const aws = asList(principal.AWS).map((p) => ({ text: principalText(p), id: referenceOf(p)?.logicalId }));
   const conditions: PolicyCondition[] = Object.entries(statement.Condition ?? {}).flatMap(([operator, byKey]) =>
-    Object.entries(byKey).map(([key, values]) => ({ operator, key, values: asList(values).map(templateText) })),
+    Object.entries(byKey).map(([key, values]) => ({ operator, key, values: asList(values).map(conditionText) })),
   );
   const via = statement.Condition?.StringEquals?.['kms:ViaService'];
   return {

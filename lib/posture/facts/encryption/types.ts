@@ -38,6 +38,12 @@ export interface KeyFacts {
   /** KMS's default is 30. */
   readonly pendingWindowDays: number;
   readonly policy: readonly KeyPolicyStatementFacts[];
+  /**
+   * Who may change the key policy (an Allow of kms:PutKeyPolicy), and so give
+   * anyone, itself included, any permission on the key: `account root` (IAM
+   * policies of the account decide who) or a principal as in `grantees`.
+   */
+  readonly administrators: readonly string[];
 }
 
 /** How one stateful resource (or one of its volumes) is encrypted at rest. */

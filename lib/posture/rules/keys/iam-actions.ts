@@ -1,11 +1,6 @@
-/**
- * IAM action patterns: `*` matches any run of characters and `?` one, case-insensitively.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
- */
-export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return regex.test(action);
-}
+import { actionMatches, grantsOnlyForAwsResources } from '../../facts/encryption/keys';
+
+export { actionMatches, grantsOnlyForAwsResources };
 
 /**
  * KMS's cryptographic operations: what "using" a key means.
@@ -31,3 +26,9 @@ export const KMS_CRYPTOGRAPHIC_OPERATIONS = [
 export function cryptographicOperationsAllowed(actions: readonly string[]): string[] {
   return KMS_CRYPTOGRAPHIC_OPERATIONS.filter((operation) => actions.some((pattern) => actionMatches(pattern, operation)));
 }
+
+/** Whether a list of action patterns allows kms:CreateGrant. */
+export function grantCreationAllowed(actions: readonly string[]): boolean {
+  return actions.some((pattern) => actionMatches(pattern, 'kms:CreateGrant'));
+}
+

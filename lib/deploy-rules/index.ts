@@ -1,0 +1,1 @@
+export { DEPLOY_RULES, DEPLOY_RULES_PACK, DeployRulesChecks } from './deploy-rules-checks';
