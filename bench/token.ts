@@ -1,7 +1,9 @@
 /**
  * `npm run bench:token`: client_credentials tokens/s of one identity-runtime process pinned to
  * one core, next to the raw RSA-2048 crypto.sign rate on the same core measured in the same run,
- * and their ratio; latency percentiles at 32 connections; and what bounds the ratio.
+ * and their ratio; the same for node-oidc-provider 9 (RS256 JWT access tokens, bench/lib/
+ * oidc-provider-server.ts) under the same load on the same core; latency percentiles at 32
+ * connections; and what bounds the ratio.
  *
  * Layout on the 2-core machine: server (and the baselines) on core 1, load generator on core 0.
  * Everything is loopback and time-bounded; the run stops by itself.
@@ -20,13 +22,19 @@ const WARMUP_SECONDS = 2;
 const MEASURE_SECONDS = 8;
 const REFERENCE_SECONDS = 5;
 const GOAL_RATIO = 0.85;
-/** oidc-provider's ratio as measured on these machines (issue 5); not re-measured here. */
-const OIDC_PROVIDER_RATIO = 0.58;
 
 interface RawSignResult {
   signsPerSecond: number;
   signsPerCpuSecond: number;
   cpuShare: number;
+}
+
+interface OidcProviderStart {
+  port: number;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  scope: string;
 }
 
 interface LoadResult {
@@ -98,7 +106,12 @@ async function main(): Promise<void> {
     await jose.jwtVerify(sample.access_token, jwks, { issuer: creds.issuer, typ: 'at+jwt' });
 
     await stop(server);
-    // 6. Baseline again, then the reference servers.
+
+    // 6. The peer: node-oidc-provider on the same core, the same load generator and load, a
+    // token with the same scopes; one of its tokens verifies against its JWKS too.
+    const oidcProvider = await measureOidcProvider(serverCore, loadCore);
+
+    // 7. Baseline again, then the reference servers.
     const rawAfter = await rawSign();
     const raw: RawSignResult & { before: number; after: number } = {
       signsPerSecond: (rawBefore.signsPerSecond + rawAfter.signsPerSecond) / 2,
@@ -108,7 +121,7 @@ async function main(): Promise<void> {
       after: rawAfter.signsPerSecond,
     };
 
-    // 7. Reference servers that only sign: what node:http and Fastify cost around a signature.
+    // 8. Reference servers that only sign: what node:http and Fastify cost around a signature.
     const references: Record<'node' | 'fastify', LoadResult> = {} as never;
     for (const kind of ['node', 'fastify'] as const) {
       const reference = spawnNode(join(__dirname, 'lib/sign-server.ts'), [kind], { core: serverCore });
@@ -124,13 +137,34 @@ async function main(): Promise<void> {
       }
     }
 
-    report({ pinned, raw, references, floor, tokens });
+    report({ pinned, raw, references, floor, tokens, oidcProvider });
   } finally {
     await stop(server);
   }
 }
 
-function report(r: { pinned: boolean; raw: RawSignResult & { before: number; after: number }; references: Record<'node' | 'fastify', LoadResult>; floor: LoadResult; tokens: LoadResult }): void {
+/** node-oidc-provider under the token load; its token must verify (RFC 9068 `at+jwt`) before its figure counts. */
+async function measureOidcProvider(serverCore: number | undefined, loadCore: number | undefined): Promise<LoadResult> {
+  const peer = spawnNode(join(__dirname, 'lib/oidc-provider-server.ts'), [], { core: serverCore, env: { ...process.env, NODE_ENV: 'production' } });
+  try {
+    const start = await runToJson<OidcProviderStart>(peer);
+    const authorization = `Basic ${Buffer.from(`${encodeURIComponent(start.client_id)}:${encodeURIComponent(start.client_secret)}`).toString('base64')}`;
+    const result = await runLoad(`${start.issuer}/token`, peer.pid!, loadCore, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: start.scope }).toString(),
+    }, MEASURE_SECONDS);
+    const sample = JSON.parse(result.sample ?? '{}') as { access_token?: string };
+    if (!sample.access_token) throw new Error(`the oidc-provider run returned no token: ${result.sample}`);
+    const { protectedHeader } = await jose.jwtVerify(sample.access_token, jose.createRemoteJWKSet(new URL(`${start.issuer}/jwks`)), { issuer: start.issuer, typ: 'at+jwt' });
+    if (protectedHeader.alg !== 'RS256') throw new Error(`oidc-provider signed with ${protectedHeader.alg}, not RS256`);
+    return result;
+  } finally {
+    await stop(peer);
+  }
+}
+
+function report(r: { pinned: boolean; raw: RawSignResult & { before: number; after: number }; references: Record<'node' | 'fastify', LoadResult>; floor: LoadResult; tokens: LoadResult; oidcProvider: LoadResult }): void {
   const serverCpu = r.tokens.serverCpuShare!;
   const perCpuSecond = (l: LoadResult) => l.perSecond / l.serverCpuShare!;
   const ratio = r.tokens.perSecond / r.raw.signsPerSecond;
@@ -140,7 +174,9 @@ function report(r: { pinned: boolean; raw: RawSignResult & { before: number; aft
   const signUs = 1e6 / r.raw.signsPerCpuSecond;
   const perTokenUs = 1e6 / tokensPerCpuSecond;
   const floorUs = (1e6 * r.floor.serverCpuShare!) / r.floor.perSecond;
-  const busy = serverCpu < 0.9 || r.raw.cpuShare < 0.9;
+  const peerRatio = r.oidcProvider.perSecond / r.raw.signsPerSecond;
+  const peerCpuRatio = perCpuSecond(r.oidcProvider) / r.raw.signsPerCpuSecond;
+  const busy = serverCpu < 0.9 || r.raw.cpuShare < 0.9 || r.oidcProvider.serverCpuShare! < 0.9;
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
     `identity runtime, client_credentials (client_secret_basic), RS256 RSA-2048, ${CONNECTIONS} keep-alive connections, ${MEASURE_SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
@@ -148,8 +184,12 @@ function report(r: { pinned: boolean; raw: RawSignResult & { before: number; aft
     '',
     `  raw crypto.sign RS256, same core    ${fmt(r.raw.signsPerSecond).padStart(8)} signs/s    (mean of ${fmt(r.raw.before)} before and ${fmt(r.raw.after)} after; ${fmt(r.raw.signsPerCpuSecond)} per CPU-second)`,
     `  tokens issued                       ${fmt(r.tokens.perSecond).padStart(8)} tokens/s   (${fmt(tokensPerCpuSecond)} per CPU-second; had ${fmt(serverCpu * 100)} % of the core)`,
-    `  ratio tokens/s ÷ raw signs/s        ${fmt(ratio, 3).padStart(8)}             goal ≥ ${GOAL_RATIO}; oidc-provider ≈ ${OIDC_PROVIDER_RATIO} (issue 5)`,
+    `  ratio tokens/s ÷ raw signs/s        ${fmt(ratio, 3).padStart(8)}             goal ≥ ${GOAL_RATIO}`,
     `  ratio per CPU-second                ${fmt(cpuRatio, 3).padStart(8)}`,
+    `  node-oidc-provider 9, same core and load (client_credentials, RS256 JWT access tokens):`,
+    `    tokens issued                     ${fmt(r.oidcProvider.perSecond).padStart(8)} tokens/s   (${fmt(perCpuSecond(r.oidcProvider))} per CPU-second; had ${fmt(r.oidcProvider.serverCpuShare! * 100)} % of the core; errors ${r.oidcProvider.failed})`,
+    `    ratio tokens/s ÷ raw signs/s      ${fmt(peerRatio, 3).padStart(8)}             (per CPU-second ${fmt(peerCpuRatio, 3)}; p50 ${fmt(r.oidcProvider.p50Ms, 1)} ms, p99 ${fmt(r.oidcProvider.p99Ms, 1)} ms)`,
+    `  brandstack ÷ oidc-provider          ${fmt(r.tokens.perSecond / r.oidcProvider.perSecond, 2).padStart(8)} ×`,
     `  references that only sign (same core, same load), per CPU-second:`,
     `    node:http + crypto.sign           ${fmt(perCpuSecond(r.references.node)).padStart(8)} tokens/s   ratio ${fmt(perCpuSecond(r.references.node) / r.raw.signsPerCpuSecond, 3)}`,
     `    Fastify route + crypto.sign       ${fmt(perCpuSecond(r.references.fastify)).padStart(8)} tokens/s   ratio ${fmt(perCpuSecond(r.references.fastify) / r.raw.signsPerCpuSecond, 3)}`,
@@ -165,7 +205,7 @@ function report(r: { pinned: boolean; raw: RawSignResult & { before: number; aft
     `  HTTP floor (GET /healthz/live)      ${fmt(r.floor.perSecond).padStart(8)} req/s   (~${fmt(floorUs)} µs of server CPU per request: Node HTTP + Fastify, no crypto)`,
     `  latency: ${CONNECTIONS} requests in flight queue behind one signer: p50 ≈ ${CONNECTIONS} × ${fmt(1e6 / r.tokens.perSecond)} µs = ${fmt((CONNECTIONS * 1e3) / r.tokens.perSecond, 1)} ms`,
     ...(busy
-      ? ['', `warning: other processes took part of the pinned core (server ${fmt(serverCpu * 100)} %, baseline ${fmt(r.raw.cpuShare * 100)} %); wall-clock figures are low, per-CPU-second figures still hold`]
+      ? ['', `warning: other processes took part of the pinned core (server ${fmt(serverCpu * 100)} %, oidc-provider ${fmt(r.oidcProvider.serverCpuShare! * 100)} %, baseline ${fmt(r.raw.cpuShare * 100)} %); wall-clock figures are low, per-CPU-second figures still hold`]
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -194,6 +234,11 @@ function report(r: { pinned: boolean; raw: RawSignResult & { before: number; aft
         httpFloorPerSecond: r.floor.perSecond,
         nodeHttpSignPerCpuSecond: perCpuSecond(r.references.node),
         fastifySignPerCpuSecond: perCpuSecond(r.references.fastify),
+        oidcProviderTokensPerSecond: r.oidcProvider.perSecond,
+        oidcProviderTokensPerCpuSecond: perCpuSecond(r.oidcProvider),
+        oidcProviderRatio: peerRatio,
+        oidcProviderCpuRatio: peerCpuRatio,
+        oidcProviderErrors: r.oidcProvider.failed,
       },
       null,
       2,

@@ -23,6 +23,9 @@ export async function bundleRuntime(outdir: string = DEFAULT_OUTDIR): Promise<{ 
     logLevel: 'warning',
     // pg loads the native libpq binding only when asked to (`pg.native`), which we never do.
     external: ['pg-native'],
+    // @node-rs/argon2 (password hashing) is a N-API addon: its prebuilt .node file for this
+    // platform is copied beside server.js and required from there.
+    loader: { '.node': 'copy' },
     metafile: true,
   });
   return { outfile, result };

@@ -9,6 +9,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { parseCidr } from '../config/cidr';
 import { PORTS } from '../config/ports';
 import type { DataStoreNetworks, RuntimeSecretSources } from './contract';
 import { IdentityService, type IdentityServiceProps } from './identity-service';
@@ -34,7 +35,10 @@ export interface IdentityServiceSpec {
  */
 export const IDENTITY_SERVICES: readonly IdentityServiceSpec[] = [
   // Only the OAuth surface is public: per-tenant endpoints under /t/ and the RFC 8414 §3.1
-  // metadata under /.well-known/. /admin, /metrics and /healthz/live stay inside the cluster.
+  // metadata under /.well-known/. The end-user endpoints are per tenant too, so the `/t/` prefix
+  // already routes them: /t/<tenant>/authorize and its sign-in form, /t/<tenant>/userinfo and
+  // /t/<tenant>/logout (OIDC Core §3.1.2, §5.3; RP-Initiated Logout 1.0 §2).
+  // /admin, /metrics and /healthz/live stay inside the cluster.
   // /healthz/ready is routed exactly, for Route 53's health check of each region behind the
   // latency records (lib/constructs/dns/); its body names failing checks, never their reasons.
   { name: 'token-service', publicPaths: ['/t/', '/.well-known/'], exactPublicPaths: ['/healthz/ready'] },
@@ -61,6 +65,17 @@ export interface IdentityChartProps extends ChartProps {
   readonly dataStores: DataStoreNetworks;
   /** The ingress controller and its per-client limits. */
   readonly ingress: IngressLimits;
+  /**
+   * Where the ingress controller's pods get their addresses: the runtime believes
+   * `X-Forwarded-For` only from these peers (`TRUSTED_PROXY_CIDRS`), and takes every other
+   * request's client IP from its socket. IPv4 CIDRs.
+   */
+  readonly trustedProxyCidrs: readonly string[];
+  /**
+   * The SNS topic the runtime publishes security events to (an IP blocked after failed
+   * sign-ins): `SECURITY_TOPIC_ARN`. The topic mails the brand's security contact.
+   */
+  readonly securityTopicArn: string;
   /**
    * Kubernetes Secret holding the RUNTIME_SECRETS (DATABASE_URL, ADMIN_TOKEN,
    * KEY_ENCRYPTION_KEY, CLIENT_SECRET_PEPPER); manifests carry only the reference.
@@ -113,6 +128,15 @@ export class IdentityChart extends Chart {
 
     new StrictMtls(this, 'StrictMtls', { namespace: ns });
 
+    if (props.trustedProxyCidrs.length === 0) {
+      throw new Error("IdentityChart: 'trustedProxyCidrs' must list at least one CIDR (where the ingress controller's pods get their addresses)");
+    }
+    for (const cidr of props.trustedProxyCidrs) {
+      const parsed = parseCidr(cidr);
+      if (typeof parsed === 'string') throw new Error(`IdentityChart: 'trustedProxyCidrs' entry '${cidr}' ${parsed}`);
+    }
+    if (props.securityTopicArn.trim() === '') throw new Error("IdentityChart: 'securityTopicArn' must name the security SNS topic");
+
     const ingressPeer = { namespace: props.ingress.controllerNamespace, podLabels: props.ingress.controllerPodLabels };
     const routes: PublicRoute[] = [];
     for (const spec of services) {
@@ -133,6 +157,16 @@ export class IdentityChart extends Chart {
           ISSUER_BASE_URL: `https://${props.domain}`,
           SIGNING_KEY_SOURCE: 'database',
           AWS_REGION: props.region,
+          // The client IP that sign-in protection counts failures against. The NetworkPolicies
+          // admit to the runtime only Traefik's pods (IdentityService `allowFrom`) and this
+          // namespace's own services over the mesh, so of all the pods with an address in these
+          // ranges only those can be the peer, and only Traefik forwards clients. Traefik
+          // replaces any X-Forwarded-For a client sends with the address the NLB's proxy
+          // protocol header gives (it trusts forwarded headers from no one:
+          // https://doc.traefik.io/traefik/routing/entrypoints/#forwarded-headers), so the entry
+          // it appends is the client's. Any other peer's X-Forwarded-For is ignored.
+          TRUSTED_PROXY_CIDRS: props.trustedProxyCidrs.join(','),
+          SECURITY_TOPIC_ARN: props.securityTopicArn,
         },
         // The pods wait (CreateContainerConfigError, retried by the kubelet) until the operator has written the Secret.
         secretEnv: Object.fromEntries(runtimeSecret.environmentKeys.map((key) => [key, { secretName: runtimeSecretName, key }])),

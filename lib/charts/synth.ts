@@ -30,6 +30,17 @@ export function databaseSubnetCidrs(appCidr: string, zoneCount: number): string[
   return Array.from({ length: zoneCount }, (_, zone) => `${dottedQuad(first + zone * small)}/${app.prefix + 6}`);
 }
 
+/**
+ * The workload subnets of a brand's app VPC (the first group BrandVpcs allocates, VPC prefix + 2,
+ * one per zone): where the pods, the ingress controller's among them, get their addresses.
+ */
+export function workloadSubnetCidrs(appCidr: string, zoneCount: number): string[] {
+  const app = parseCidr(appCidr);
+  if (typeof app === 'string') throw new Error(`synth:charts: appCidr '${appCidr}' ${app}`);
+  const workload = 2 ** (32 - (app.prefix + 2));
+  return Array.from({ length: zoneCount }, (_, zone) => `${dottedQuad(app.first + zone * workload)}/${app.prefix + 2}`);
+}
+
 function dottedQuad(address: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
 }
@@ -57,6 +68,9 @@ function main(): void {
           rabbitCidr: brand.network.rabbitCidr,
         },
         ingress: TRAEFIK_INGRESS,
+        trustedProxyCidrs: workloadSubnetCidrs(brand.network.appCidr, region.zones.length),
+        // The stack passes the bastion alarm topic's ARN; a placeholder stands in for review.
+        securityTopicArn: `arn:aws:sns:${region.code}:000000000000:brandstack-${brand.id}-${stage.name}-security`,
         // The stack passes the ARNs of RuntimeSecrets; names stand in for review.
         secretSources: {
           database: `brandstack-${brand.id}-${stage.name}/database-master`,

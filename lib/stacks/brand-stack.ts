@@ -208,6 +208,8 @@ export class BrandStack extends Stack {
         mongoCidr: brand.network.mongoCidr,
         rabbitCidr: brand.network.rabbitCidr,
       },
+      podSubnetCidrs: this.vpcs.workloadSubnets.subnets.map((subnet) => subnet.ipv4CidrBlock),
+      securityTopic: this.bastion.authFailureAlarm.topic,
     });
   }
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AdminCredential } from './admin/admin-credential';
 import { adminApi } from './admin/plugin';
+import { authorizeRoutes } from './authorize/plugin';
+import { SignedCookies } from './authorize/signed-cookies';
 import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientDirectory } from './clients/client-directory';
 import type { SecretHasher } from './clients/secret-hasher';
@@ -10,13 +13,27 @@ import { KeyRotation } from './keys/key-rotation';
 import type { KeySealer } from './keys/key-sealer';
 import { TenantKeyring } from './keys/tenant-keyring';
 import { operationsRoutes } from './operations/plugin';
+import { createSecurityNotifier } from './security-events/create-security-notifier';
+import type { SecurityNotifier } from './security-events/security-notifier';
+import { AccountPseudonyms } from './sign-in-protection/account-pseudonyms';
+import { clientIp } from './sign-in-protection/client-ip';
+import type { SignInAttemptStore } from './sign-in-protection/sign-in-attempt-store';
+import type { SignInGuard } from './sign-in-protection/sign-in-guard';
+import { createSignInProtection } from './sign-in-protection/create-sign-in-protection';
+import type { SignInPolicy } from './sign-in-protection/sign-in-policy';
+import { TrustedProxies } from './sign-in-protection/trusted-proxies';
 import type { IdentityStore } from './store/identity-store';
+import { attemptStoreFor } from './store/sign-in-attempts/attempt-store-for';
+import { userStoreFor } from './store/users/user-store-for';
 import { systemClock } from './support/clock';
 import type { Clock } from './support/clock';
 import { RuntimeMetrics } from './support/runtime-metrics';
 import { IssuerUrls } from './tenants/issuer-urls';
 import { Provisioning } from './tenants/provisioning';
 import { tokenService } from './token-service/plugin';
+import { PasswordHasher } from './users/password-hasher';
+import { UserDirectory } from './users/user-directory';
+import type { UserStore } from './users/user-store';
 
 export interface IdentityRuntimeOptions {
   store: IdentityStore;
@@ -45,6 +62,29 @@ export interface IdentityRuntimeOptions {
   purgeIntervalSeconds?: number;
   /** Collect Node process metrics (event loop, GC, memory). @default true */
   processMetrics?: boolean;
+  /** End users. @default the PostgreSQL user store on the store's pool for a PostgresStore, else one in memory */
+  userStore?: UserStore;
+  /** Sign-in attempt counters, shared by every replica. @default as userStore */
+  signInAttempts?: SignInAttemptStore;
+  /** Where IP blocks are reported. @default one JSON log line per block (LogSecurityNotifier) */
+  notifier?: SecurityNotifier;
+  /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXY_CIDRS). @default none: the socket peer is the client */
+  trustedProxies?: TrustedProxies;
+  /** Brute-force protection per tenant. @default DEFAULT_SIGN_IN_POLICY for every tenant */
+  signInPolicyFor?: (tenantId: string) => SignInPolicy;
+  /** argon2id. @default OWASP's parameters (m = 19 MiB, t = 2, p = 1) */
+  passwordHasher?: PasswordHasher;
+  /** Keyed hashes of usernames and client ids in counters and logs. @default a per-process key */
+  pseudonyms?: AccountPseudonyms;
+  /**
+   * Signs the sign-in and session cookies; every replica needs the same key.
+   * @default a per-process random key: sessions then end with the process and work on one replica only
+   */
+  cookieKey?: Buffer;
+  /** How long a sign-in lets later authorization requests skip the page. @default 28800 (8 hours) */
+  sessionSeconds?: number;
+  /** Absolute lifetime of a user's grant and so of its refresh tokens (RFC 9700 §4.14.2). @default 1209600 (14 days) */
+  grantSeconds?: number;
 }
 
 export interface IdentityRuntime {
@@ -53,6 +93,9 @@ export interface IdentityRuntime {
   readonly rotation: KeyRotation;
   readonly issuers: IssuerUrls;
   readonly metrics: RuntimeMetrics;
+  /** The tenants' end users. */
+  readonly users: UserDirectory;
+  readonly guard: SignInGuard;
   /** Listens and returns the base URL; sets the issuer base from the address if none was configured. */
   listen(host: string, port: number): Promise<string>;
   /** Stops accepting requests, finishes in-flight ones, stops maintenance. Does not close the store. */
@@ -85,6 +128,19 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
   });
   const provisioning = new Provisioning({ store, hasher, clients, keyring, rotation, clock });
 
+  const userStore = options.userStore ?? userStoreFor(store);
+  const users = new UserDirectory({ store: userStore, hasher: options.passwordHasher ?? new PasswordHasher(), clock });
+  const guard = createSignInProtection({
+    store: options.signInAttempts ?? attemptStoreFor(store),
+    clock,
+    notifier: options.notifier ?? createSecurityNotifier({ logger }),
+    policy: options.signInPolicyFor,
+    logger,
+  });
+  const pseudonyms = options.pseudonyms ?? AccountPseudonyms.ephemeral();
+  const trustedProxies = options.trustedProxies ?? TrustedProxies.none;
+  const clientIpOf = (request: FastifyRequest) => clientIp(request.socket.remoteAddress ?? '', request.headers['x-forwarded-for'], trustedProxies);
+
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request log lines would cost throughput and add nothing the metrics don't show;
@@ -114,8 +170,26 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     clock,
     bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,
     jwksMaxAgeSeconds,
+    users: userStore,
+    guard,
+    pseudonyms,
+    clientIpOf,
   });
-  await app.register(adminApi, { credential: new AdminCredential(options.adminToken), provisioning, rotation, store, issuers });
+  await app.register(authorizeRoutes, {
+    store,
+    keyring,
+    clients,
+    users,
+    guard,
+    pseudonyms,
+    clientIpOf,
+    issuers,
+    clock,
+    cookies: new SignedCookies(options.cookieKey ?? randomBytes(32)),
+    sessionSeconds: options.sessionSeconds ?? 8 * 60 * 60,
+    grantSeconds: options.grantSeconds ?? 14 * 24 * 60 * 60,
+  });
+  await app.register(adminApi, { credential: new AdminCredential(options.adminToken), provisioning, rotation, store, issuers, users });
   await app.register(operationsRoutes, { store, keyring, metrics });
 
   const purgeEvery = (options.purgeIntervalSeconds ?? 60) * 1000;
@@ -130,6 +204,8 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     rotation,
     issuers,
     metrics,
+    users,
+    guard,
     async listen(host, port) {
       await app.listen({ host, port });
       const address = app.server.address();

@@ -1,7 +1,9 @@
 /**
  * `npm start`: the embedded identity runtime. Zero configuration: an in-memory store, keys
  * generated at start (or the demo tenant's first key from SIGNING_KEY_FILE), and a tenant
- * `demo` with one confidential client.
+ * `demo` with one confidential client, one user (DEMO_USERNAME / DEMO_PASSWORD, or generated)
+ * and one public PKCE client whose redirect URIs are DEMO_REDIRECT_URIS or, by default, the
+ * demo relying party on this server (/demo/callback), which shows the tokens after sign-in.
  *
  * stdout carries exactly one JSON line, the credentials this process generated (so a script can
  * read them); logs go to stderr and never contain secrets.
@@ -11,7 +13,13 @@ import { buildIdentityRuntime } from './app';
 import { parseEmbeddedConfig } from './config/embedded-config';
 import { cacheTimings } from './config/runtime-config';
 import { SecretHasher } from './clients/secret-hasher';
+import { DemoFlows, demoRelyingParty } from './demo-relying-party/plugin';
+import type { DemoSettings } from './demo-relying-party/plugin';
+import { DEMO_SCOPE, provisionDemoSignIn } from './demo-relying-party/demo-sign-in';
 import { ConfigError } from './errors/operator-errors';
+import { registerClient } from './clients/client-registration';
+import { PasswordPolicy } from './users/password-policy';
+import { checkUsername } from './users/username';
 import { KeySealer } from './keys/key-sealer';
 import { closeOnSignals } from './shutdown';
 import { MemoryStore } from './store/memory-store';
@@ -19,9 +27,40 @@ import { createLogger } from './support/logger';
 
 const DEMO_TENANT = 'demo';
 const DEMO_RESOURCE = 'https://demo.api.brandstack.example';
+const DEFAULT_DEMO_USERNAME = 'demo';
+
+/**
+ * DEMO_USERNAME, DEMO_PASSWORD and DEMO_REDIRECT_URIS, checked before the server listens by the
+ * same rules the user directory and client registration apply; each error names its variable.
+ */
+function demoSignInConfig(env: NodeJS.ProcessEnv): { username: string; password?: string; redirectUris?: string[] } {
+  const username = env.DEMO_USERNAME || DEFAULT_DEMO_USERNAME;
+  const password = env.DEMO_PASSWORD || undefined;
+  const list = env.DEMO_REDIRECT_URIS || undefined;
+  const redirectUris = list?.split(',').map((uri) => uri.trim()).filter((uri) => uri !== '');
+  try {
+    checkUsername(username);
+  } catch (error) {
+    throw new ConfigError('DEMO_USERNAME', `DEMO_USERNAME is not accepted: ${(error as Error).message}`);
+  }
+  try {
+    if (password !== undefined) new PasswordPolicy().check(password, { username });
+  } catch (error) {
+    throw new ConfigError('DEMO_PASSWORD', `DEMO_PASSWORD is not accepted: ${(error as Error).message}`);
+  }
+  if (redirectUris !== undefined) {
+    try {
+      registerClient(DEMO_TENANT, { token_endpoint_auth_method: 'none', redirect_uris: redirectUris, resources: [DEMO_RESOURCE] }, SecretHasher.ephemeral(), new Date());
+    } catch (error) {
+      throw new ConfigError('DEMO_REDIRECT_URIS', `DEMO_REDIRECT_URIS is not accepted: ${(error as Error).message}`);
+    }
+  }
+  return { username, password, redirectUris };
+}
 
 async function start(): Promise<void> {
   const config = parseEmbeddedConfig(process.env);
+  const demo = demoSignInConfig(process.env);
   const logger = createLogger({ level: config.logLevel, destination: 2 });
   const store = new MemoryStore();
   const generatedAdminToken = config.adminToken === undefined ? randomBytes(32).toString('base64url') : undefined;
@@ -35,6 +74,7 @@ async function start(): Promise<void> {
     logger,
     issuerBaseUrl: config.issuerBaseUrl,
     ...cacheTimings(config),
+    trustedProxies: config.trustedProxies,
   });
 
   await runtime.provisioning.createTenant(DEMO_TENANT, { activeKey: config.signingKey });
@@ -44,8 +84,23 @@ async function start(): Promise<void> {
     config.demoClientSecret,
   );
 
-  await runtime.listen(config.host, config.port);
+  let demoSettings: DemoSettings | undefined;
+  const flows = new DemoFlows();
+  await runtime.app.register(demoRelyingParty, { flows, settings: () => demoSettings });
+
+  const base = await runtime.listen(config.host, config.port);
   const issuer = runtime.issuers.issuer(DEMO_TENANT);
+  const builtInRedirect = `${runtime.issuers.base}/demo/callback`;
+  const redirectUris = demo.redirectUris ?? [builtInRedirect];
+  const signIn = await provisionDemoSignIn(runtime, {
+    tenant: DEMO_TENANT,
+    username: demo.username,
+    password: demo.password,
+    redirectUris,
+    postLogoutRedirectUris: [`${runtime.issuers.base}/demo/signed-out`],
+    resource: DEMO_RESOURCE,
+  });
+  demoSettings = { issuer, clientId: signIn.clientId, redirectUri: builtInRedirect, postLogoutRedirectUri: `${runtime.issuers.base}/demo/signed-out`, scope: DEMO_SCOPE };
   process.stdout.write(
     `${JSON.stringify({
       issuer,
@@ -55,9 +110,15 @@ async function start(): Promise<void> {
       // Printed only when generated here; values passed in by environment are not repeated.
       ...(config.demoClientSecret === undefined ? { client_secret: secret } : {}),
       ...(generatedAdminToken === undefined ? {} : { admin_token: generatedAdminToken }),
+      public_client_id: signIn.clientId,
+      redirect_uris: redirectUris,
+      username: signIn.username,
+      ...(demo.password === undefined ? { password: signIn.password } : {}),
+      // Opens the sign-in page; after sign-in the built-in demo page shows the tokens.
+      ...(demo.redirectUris === undefined ? { authorize_url: flows.authorizeUrl(demoSettings, true) } : {}),
     })}\n`,
   );
-  logger.info({ issuer, tenant: DEMO_TENANT, client_id: client.clientId, signing_key: config.signingKey ? 'file' : 'generated' }, 'identity runtime listening (embedded store)');
+  logger.info({ issuer, listening: base, tenant: DEMO_TENANT, client_id: client.clientId, public_client_id: signIn.clientId, signing_key: config.signingKey ? 'file' : 'generated' }, 'identity runtime listening (embedded store)');
   closeOnSignals(logger, () => runtime.close());
 }
 

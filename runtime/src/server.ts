@@ -3,12 +3,15 @@
  * that matters must be configured explicitly (see production-config.ts); without it the process
  * exits with status 78 (EX_CONFIG) and one sentence naming the variable.
  */
+import { createHmac } from 'node:crypto';
 import { buildIdentityRuntime } from './app';
 import { parseProductionConfig } from './config/production-config';
 import { cacheTimings } from './config/runtime-config';
 import { SecretHasher } from './clients/secret-hasher';
 import { ConfigError, PresetClientConflict } from './errors/operator-errors';
 import { KeySealer } from './keys/key-sealer';
+import { createSecurityNotifier } from './security-events/create-security-notifier';
+import { AccountPseudonyms } from './sign-in-protection/account-pseudonyms';
 import { closeOnSignals } from './shutdown';
 import { DatabaseUrlFile } from './store/postgres/database-url-file';
 import { PostgresStore } from './store/postgres/postgres-store';
@@ -47,6 +50,13 @@ async function start(): Promise<void> {
     logger,
     issuerBaseUrl: config.issuerBaseUrl,
     ...cacheTimings(config),
+    trustedProxies: config.trustedProxies,
+    // SECURITY_TOPIC_ARN unset: security events go to the log, as with npm start.
+    notifier: createSecurityNotifier({ topicArn: config.securityTopicArn, logger }),
+    pseudonyms: AccountPseudonyms.derivedFrom(config.clientSecretPepper),
+    // Every replica must verify every other's sign-in cookies: a key of its own, derived from
+    // KEY_ENCRYPTION_KEY with a fixed label (HMAC as a KDF, as for the account pseudonyms).
+    cookieKey: createHmac('sha256', config.keyEncryptionKey).update('brandstack/authorize/cookie-key/v1').digest(),
   });
   if (config.smokeClient) {
     const { tenant, clientId } = config.smokeClient;

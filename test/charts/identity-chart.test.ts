@@ -21,6 +21,8 @@ const base: IdentityChartProps = {
   maxReplicas: 6,
   dataStores: { postgresCidrs: ['10.10.204.0/22', '10.10.208.0/22'], mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' },
   ingress: TRAEFIK_INGRESS,
+  trustedProxyCidrs: ['10.10.0.0/18', '10.10.64.0/18', '10.10.128.0/18'],
+  securityTopicArn: 'arn:aws:sns:eu-central-1:111111111111:security',
   secretSources: {
     database: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db-master-AbCdEf',
     adminToken: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-token-AbCdEf',
@@ -208,6 +210,31 @@ test('the admin API, metrics and liveness are not routed from the internet; read
   expect(paths.length).toBeGreaterThan(0);
 });
 
+test("the end user's endpoints are per tenant, so the /t/ prefix routes them: authorization, sign-in, userinfo, logout", () => {
+  const rules: Array<{ path: string; pathType: string }> = chartFor('high')
+    .filter((o: any) => o.kind === 'Ingress')
+    .flatMap((o: any) => o.spec.rules.flatMap((r: any) => r.http.paths));
+  const routed = (path: string) =>
+    rules.some((rule) => (rule.pathType === 'Exact' ? rule.path === path : path === rule.path || path.startsWith(rule.path.replace(/\/$/, '') + '/')));
+  for (const path of ['/t/acme-retail/authorize', '/t/acme-retail/sign-in', '/t/acme-retail/userinfo', '/t/acme-retail/logout', '/t/acme-retail/token']) {
+    expect([path, routed(path)]).toEqual([path, true]);
+  }
+  // Prefix matching is per path element: '/t/' does not reach a sibling such as '/tenants'.
+  expect(routed('/tenants/acme-retail')).toBe(false);
+});
+
+test("the runtime trusts X-Forwarded-For only from the ingress controller's pod addresses, and is told the security topic", () => {
+  const objects = chartFor('high', { trustedProxyCidrs: ['10.20.0.0/18', '10.20.64.0/18'], securityTopicArn: 'arn:aws:sns:eu-central-1:111111111111:brand-security' });
+  for (const deployment of ofKind(objects, 'Deployment')) {
+    const env = deployment.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'TRUSTED_PROXY_CIDRS', value: '10.20.0.0/18,10.20.64.0/18' });
+    expect(env).toContainEqual({ name: 'SECURITY_TOPIC_ARN', value: 'arn:aws:sns:eu-central-1:111111111111:brand-security' });
+  }
+  // Those addresses can reach the runtime only as the ingress controller: its NetworkPolicy admits no other pod from outside the namespace.
+  const fromOutside = named(objects, 'NetworkPolicy', 'token-service-allow-ingress').spec.ingress.flatMap((rule: any) => rule.from);
+  expect(fromOutside).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }]);
+});
+
 test('adding a service is one entry: it gets the same hardened objects', () => {
   const objects = chartFor('high', { services: [{ name: 'token-service', publicPaths: ['/'] }, { name: 'audit-service', publicPaths: [] }] });
   for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
@@ -388,6 +415,10 @@ describe('bad input names the prop', () => {
     [{ serviceDefaults: { cpuRequestMillis: 500, cpuLimitMillis: 100 } }, /'cpuLimitMillis' \(100\) must not be below 'cpuRequestMillis' \(500\)/],
     [{ serviceDefaults: { targetCpuUtilization: 0 } }, /'targetCpuUtilization' must be in 1..100/],
     [{ secretSources: { ...base.secretSources, adminToken: '' } }, /RuntimeSecret: 'sources.adminToken' must name a Secrets Manager secret/],
+    [{ trustedProxyCidrs: [] }, /IdentityChart: 'trustedProxyCidrs' must list at least one CIDR/],
+    [{ trustedProxyCidrs: ['10.20.0.0/18', '10.20.0.1/18'] }, /IdentityChart: 'trustedProxyCidrs' entry '10.20.0.1\/18' has host bits set/],
+    [{ trustedProxyCidrs: ['ingress'] }, /IdentityChart: 'trustedProxyCidrs' entry 'ingress' is not an IPv4 CIDR/],
+    [{ securityTopicArn: ' ' }, /IdentityChart: 'securityTopicArn' must name the security SNS topic/],
   ] as Array<[Partial<IdentityChartProps>, RegExp]>)('%j', (overrides, message) => {
     expect(() => new IdentityChart(Testing.app(), 'identity', { ...base, ...overrides })).toThrow(message);
   });

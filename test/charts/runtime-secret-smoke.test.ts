@@ -18,6 +18,8 @@ const props: IdentityChartProps = {
   maxReplicas: 6,
   dataStores: { postgresCidrs: ['10.10.204.0/22'], mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' },
   ingress: TRAEFIK_INGRESS,
+  trustedProxyCidrs: ['10.10.0.0/18', '10.10.64.0/18', '10.10.128.0/18'],
+  securityTopicArn: 'arn:aws:sns:eu-central-1:111111111111:security',
   secretSources: {
     database: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db-master-AbCdEf',
     adminToken: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-token-AbCdEf',

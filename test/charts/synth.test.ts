@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { BrandRegistry } from '../../lib/config/registry';
 import { findRegion } from '../../lib/config/regions';
-import { databaseSubnetCidrs } from '../../lib/charts/synth';
+import { databaseSubnetCidrs, workloadSubnetCidrs } from '../../lib/charts/synth';
 import { BrandVpcs } from '../../lib/constructs/network/brand-vpcs';
 
 // synth:charts computes the database subnets instead of building BrandVpcs (charts do not import constructs);
@@ -17,6 +17,12 @@ test.each(targets)('the database subnets of $appCidr are those BrandVpcs builds'
   expect(databaseSubnetCidrs(target.appCidr, target.zones.length)).toEqual(vpcs.databaseSubnetCidrs);
 });
 
+test.each(targets)('the workload subnets of $appCidr (the trusted proxies of the review files) are those BrandVpcs builds', (target) => {
+  const vpcs = new BrandVpcs(new Stack(new App(), 'Network', { env: { region: 'eu-central-1' } }), 'Network', target);
+  expect(workloadSubnetCidrs(target.appCidr, target.zones.length)).toEqual(vpcs.workloadSubnets.subnets.map((subnet) => subnet.ipv4CidrBlock));
+});
+
 test('a malformed app CIDR is refused with the value named', () => {
   expect(() => databaseSubnetCidrs('10.0.0.1/16', 3)).toThrow(/synth:charts: appCidr '10.0.0.1\/16' has host bits set/);
+  expect(() => workloadSubnetCidrs('10.0.0.1/16', 3)).toThrow(/synth:charts: appCidr '10.0.0.1\/16' has host bits set/);
 });

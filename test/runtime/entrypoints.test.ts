@@ -24,7 +24,19 @@ describe('npm start (runtime/src/main.ts)', () => {
         client_id: expect.any(String),
         client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         admin_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        public_client_id: 'demo-public',
+        redirect_uris: [`${printed.issuer.replace(/\/t\/demo$/, '')}/demo/callback`],
+        username: 'demo',
+        // Generated: at least NIST SP 800-63B rev. 4's 15 characters.
+        password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
+        authorize_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/t\/demo\/authorize\?response_type=code&client_id=demo-public&/),
       });
+      // The printed authorize_url opens the hosted sign-in page.
+      const authorize = await fetch(printed.authorize_url, { redirect: 'manual' });
+      expect(authorize.status).toBe(303);
+      const page = await fetch(authorize.headers.get('location')!, { headers: { cookie: authorize.headers.getSetCookie()[0]!.split(';')[0]! } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('autocomplete="current-password"');
 
       const config = await client.discovery(new URL(printed.issuer), printed.client_id, undefined, client.ClientSecretBasic(printed.client_secret), {
         execute: [client.allowInsecureRequests],
@@ -64,10 +76,22 @@ describe('npm start (runtime/src/main.ts)', () => {
       DEMO_CLIENT_SECRET: secret,
       ADMIN_TOKEN: adminToken,
       SIGNING_KEY_FILE: join(dir, 'signing.pem'),
+      DEMO_USERNAME: 'newcomer',
+      DEMO_PASSWORD: 'a demo password long enough',
+      DEMO_REDIRECT_URIS: 'https://rp.example/cb, http://localhost:3000/callback',
     });
     try {
       const printed = JSON.parse(await proc.waitForLine(isJson));
-      expect(printed).toEqual({ issuer: expect.any(String), token_endpoint: expect.any(String), tenant: 'demo', client_id: 'demo-service' });
+      expect(printed).toEqual({
+        issuer: expect.any(String),
+        token_endpoint: expect.any(String),
+        tenant: 'demo',
+        client_id: 'demo-service',
+        public_client_id: 'demo-public',
+        redirect_uris: ['https://rp.example/cb', 'http://localhost:3000/callback'],
+        username: 'newcomer',
+      });
+      expect(JSON.stringify(printed)).not.toContain('a demo password long enough');
       const response = await fetch(printed.token_endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`demo-service:${secret}`).toString('base64')}` },
@@ -79,9 +103,19 @@ describe('npm start (runtime/src/main.ts)', () => {
       await expect(jose.jwtVerify(token, publicKey, { issuer: printed.issuer })).resolves.toBeDefined();
       expect(proc.stderr()).not.toContain(secret);
       expect(proc.stderr()).not.toContain(adminToken);
+      expect(proc.stderr()).not.toContain('a demo password long enough');
     } finally {
       await proc.stop();
     }
+  });
+
+  test('a DEMO_PASSWORD below 15 characters or a bad DEMO_REDIRECT_URIS exits 78 naming the variable', async () => {
+    const short = spawnEntrypoint('runtime/src/main.ts', { PORT: '0', DEMO_PASSWORD: 'short' });
+    expect(await short.exited).toBe(78);
+    expect(short.stderr()).toMatch(/^identity runtime: DEMO_PASSWORD is not accepted: .*15/);
+    const redirect = spawnEntrypoint('runtime/src/main.ts', { PORT: '0', DEMO_REDIRECT_URIS: 'http://rp.example/cb' });
+    expect(await redirect.exited).toBe(78);
+    expect(redirect.stderr()).toMatch(/^identity runtime: DEMO_REDIRECT_URIS is not accepted: redirect_uris\[0\] must use https/);
   });
 
   test('invalid configuration exits 78 with a sentence naming the variable', async () => {

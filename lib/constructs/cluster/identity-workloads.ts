@@ -3,6 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { TRAEFIK_INGRESS, type DataStoreNetworks } from '../../charts/contract';
@@ -37,6 +38,21 @@ export interface IdentityWorkloadsProps {
   readonly strictZoneSpread?: boolean;
   /** Where the data stores are, for the egress network policies. */
   readonly dataStores: DataStoreNetworks;
+  /**
+   * The CIDRs of the subnets the cluster's pods get their addresses from (the VPC CNI of EKS
+   * Auto Mode gives pods VPC addresses from the nodes' subnets:
+   * https://docs.aws.amazon.com/eks/latest/userguide/auto-networking.html). The ingress
+   * controller's pods are among them, so these are the runtime's trusted proxies
+   * (`TRUSTED_PROXY_CIDRS`); the NetworkPolicies keep every other pod in them from reaching
+   * the runtime (IdentityChart).
+   */
+  readonly podSubnetCidrs: readonly string[];
+  /**
+   * The topic that notifies the brand's security contact (the bastion's alarm topic). Each
+   * service's role may publish to it, and may use its KMS key only through SNS; the runtime
+   * publishes an event each time it blocks an IP (`SECURITY_TOPIC_ARN`).
+   */
+  readonly securityTopic: sns.ITopic;
   /** The services. @default IDENTITY_SERVICES */
   readonly services?: readonly IdentityServiceSpec[];
 }
@@ -79,6 +95,8 @@ export class IdentityWorkloads extends Construct {
       strictZoneSpread: props.strictZoneSpread,
       dataStores: props.dataStores,
       ingress: TRAEFIK_INGRESS,
+      trustedProxyCidrs: props.podSubnetCidrs,
+      securityTopicArn: props.securityTopic.topicArn,
       secretSources: props.runtimeSecrets.sources,
       services: props.services,
     });
@@ -99,9 +117,10 @@ export class IdentityWorkloads extends Construct {
             conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnEquals: { 'aws:SourceArn': cluster.clusterArn } },
           }),
         ),
-        description: `Identity service ${service.name}: envelope encryption with the brand's customer keys`,
+        description: `Identity service ${service.name}: envelope encryption with the brand's customer keys; publishes security events`,
       });
       props.customerKeys.grantCustomerEnvelopeEncryption(role);
+      grantSecurityEventPublish(props.securityTopic, role);
       const association = new eks.CfnPodIdentityAssociation(this, `PodIdentity-${service.name}`, {
         clusterName: cluster.clusterName,
         namespace: this.chart.namespaceName,
@@ -120,4 +139,30 @@ export class IdentityWorkloads extends Construct {
     if (!role) throw new Error(`IdentityWorkloads: no service '${service}'; services: ${[...this.roles.keys()].join(', ')}`);
     return role;
   }
+}
+
+/**
+ * sns:Publish on the security topic and, when the topic is encrypted, the two key actions SNS
+ * needs from a publisher of an SSE topic: kms:GenerateDataKey and kms:Decrypt
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html; AWS's own publisher policy
+ * for an SSE topic lists exactly these two:
+ * https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html).
+ * Not `topic.grantPublish()`: it would grant the key actions unconditionally, and the bastion's
+ * topic key is the platform key, which also encrypts the brand's secrets, volumes and backups.
+ * `kms:ViaService` keeps the role's use of the key to requests SNS makes on its behalf
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+ * The platform key's policy delegates to IAM (BrandKeys), so this identity policy is enough.
+ */
+function grantSecurityEventPublish(topic: sns.ITopic, role: iam.IRole): iam.Grant {
+  const publish = iam.Grant.addToPrincipal({ grantee: role, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
+  const key = topic.masterKey;
+  if (!key) return publish;
+  const stack = Stack.of(topic);
+  const useKey = iam.Grant.addToPrincipal({
+    grantee: role,
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resourceArns: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.${stack.urlSuffix}` } },
+  });
+  return publish.combine(useKey);
 }

@@ -94,7 +94,7 @@ function secretText(s: SecretSettingFacts): string {
 function awsIdentityText(identity: PodIdentityFacts | undefined): string {
   if (!identity) return 'none';
   const keys = identity.keysNamingRole.map(keyLabel);
-  return `Pod Identity: service account ${identity.serviceAccount} → ${identity.role}, keys: ${keys.join(', ') || 'none'}; IAM policy actions: ${identity.iamActions.join(', ') || 'none'}`;
+  return `Pod Identity: service account ${identity.serviceAccount} → ${identity.role}, keys: ${keys.join(', ') || 'none'}; IAM policy: ${identity.iamPermissions.join('; ') || 'none'}`;
 }
 
 export function renderWorkload(w: WorkloadFacts): WorkloadPosture {

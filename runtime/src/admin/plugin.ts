@@ -5,10 +5,12 @@ import { RuntimeError } from '../errors/runtime-error';
 import type { KeyRotation } from '../keys/key-rotation';
 import type { IdentityStore, StoredSigningKey } from '../store/identity-store';
 import type { IssuerUrls } from '../tenants/issuer-urls';
+import type { UserDirectory } from '../users/user-directory';
 import type { Provisioning } from '../tenants/provisioning';
 import { isTenantId } from '../tenants/tenant-id';
 import type { AdminCredential } from './admin-credential';
 import { createClientSchema, createTenantSchema, tenantSchema } from './schemas';
+import { userRoutes } from './user-routes';
 
 export interface AdminApiContext {
   credential: AdminCredential;
@@ -16,6 +18,8 @@ export interface AdminApiContext {
   rotation: KeyRotation;
   store: IdentityStore;
   issuers: IssuerUrls;
+  /** The tenants' end users; the /admin/tenants/:tenant/users routes exist when given. */
+  users?: UserDirectory;
 }
 
 /**
@@ -47,7 +51,10 @@ export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Prom
     if (error instanceof RuntimeError) {
       if (error.status < 500) return reply.code(error.status).send({ error: error.code, error_description: error.description });
     } else if (error.validation) {
-      return reply.code(400).send({ error: 'invalid_request', error_description: error.message });
+      // Ajv's message for an unknown member does not name it; the caller needs the name to fix the request.
+      const unknown = error.validation.find((v) => v.keyword === 'additionalProperties')?.params['additionalProperty'];
+      const description = typeof unknown === 'string' ? `${error.message}: "${unknown}" is not allowed` : error.message;
+      return reply.code(400).send({ error: 'invalid_request', error_description: description });
     } else if (typeof error.statusCode === 'number' && error.statusCode < 500) {
       // Fastify's own client errors (malformed JSON, wrong content type): its message is the description.
       return reply.code(error.statusCode).send({ error: 'invalid_request', error_description: error.message });
@@ -82,9 +89,14 @@ export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Prom
           resources: client.resources,
           default_resource: client.defaultResource,
           access_token_ttl: client.accessTokenTtl,
+          grant_types: client.grantTypes,
+          redirect_uris: client.redirectUris,
+          post_logout_redirect_uris: client.postLogoutRedirectUris,
         });
     },
   );
+
+  if (ctx.users) userRoutes(app, ctx.users);
 
   app.get<{ Params: { tenant: string } }>('/admin/tenants/:tenant/keys', { schema: tenantSchema }, async (request) => {
     const tenant = checkedTenant(request.params.tenant);

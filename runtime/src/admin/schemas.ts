@@ -24,7 +24,10 @@ export const createClientSchema = {
     additionalProperties: false,
     properties: {
       client_id: { type: 'string', pattern: CLIENT_ID.source },
-      token_endpoint_auth_method: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] },
+      token_endpoint_auth_method: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] },
+      grant_types: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', enum: ['authorization_code', 'refresh_token', 'client_credentials'] } },
+      redirect_uris: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2048 } },
+      post_logout_redirect_uris: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2048 } },
       scope: { type: 'string', maxLength: 4096 },
       resources: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', maxLength: 2048 } },
       default_resource: { type: 'string', maxLength: 2048 },

@@ -36,6 +36,13 @@ export interface AuthenticationRequest {
   endpoint: string;
   authorization: string | undefined;
   params: Readonly<ClientAuthenticationParams>;
+  /**
+   * Whether a public client (token_endpoint_auth_method `none`, RFC 6749 §2.1) may identify
+   * itself by client_id alone: only at the token endpoint for the authorization_code and
+   * refresh_token grants, where PKCE (RFC 7636) and refresh-token rotation stand in for a secret.
+   * @default false
+   */
+  allowPublic?: boolean;
 }
 
 /**
@@ -54,10 +61,21 @@ export class ClientAuthenticator {
     const assertion = params.client_assertion !== undefined || params.client_assertion_type !== undefined;
     const used = Number(basic) + Number(post) + Number(assertion);
     if (used > 1) throw new InvalidRequest('the request uses more than one client authentication method (RFC 6749 section 2.3)');
-    if (used === 0) throw new InvalidClient('client authentication is required');
+    if (used === 0) {
+      if (request.allowPublic && typeof params.client_id === 'string' && params.client_id !== '') return this.#public(request.tenantId, params.client_id);
+      throw new InvalidClient('client authentication is required');
+    }
     if (basic) return this.#basic(request, authorization!.slice(6).trim());
     if (post) return this.#post(request);
     return this.#assertion(request);
+  }
+
+  async #public(tenantId: string, clientId: string): Promise<KnownClient> {
+    const client = await this.deps.clients.find(tenantId, clientId);
+    if (!client) throw new InvalidClient('client authentication failed', { detail: 'no such client' });
+    // A confidential client must prove itself; its client_id alone is public knowledge.
+    if (client.authMethod !== 'none') throw new InvalidClient('client authentication failed', { detail: `a ${client.authMethod} client sent no credentials` });
+    return client;
   }
 
   async #basic(request: AuthenticationRequest, encoded: string): Promise<KnownClient> {

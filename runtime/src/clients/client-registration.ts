@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import type { ClientAuthMethod, StoredClient } from '../store/identity-store';
+import type { ClientAuthMethod, ClientGrantType, StoredClient } from '../store/identity-store';
 import { InvalidClientMetadata } from '../errors/resource-errors';
 import { isResourceIndicator } from '../oauth/resource-indicator';
 import { isScopeToken } from '../oauth/scope';
@@ -19,7 +19,19 @@ export interface ClientRegistration {
   access_token_ttl?: number;
   /** RFC 7591 §2: the client's public keys; required for, and only for, private_key_jwt. */
   jwks?: { keys: Record<string, unknown>[] };
+  /**
+   * RFC 7591 §2 grant_types.
+   * @default ['authorization_code', 'refresh_token'] for a public client (`none`), else ['client_credentials']
+   */
+  grant_types?: ClientGrantType[];
+  /** RFC 7591 §2 redirect_uris; required with authorization_code. */
+  redirect_uris?: string[];
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1. @default [] */
+  post_logout_redirect_uris?: string[];
 }
+
+export const GRANT_TYPES: readonly ClientGrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+export const AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 /** Client ids appear in Basic credentials and logs; this alphabet needs no escaping in either. */
 export const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
@@ -63,9 +75,22 @@ export function registerClient(
     throw new InvalidClientMetadata(`access_token_ttl must be an integer from ${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL} seconds`);
   }
 
+  const grantTypes = validatedGrantTypes(registration.grant_types, authMethod);
+  const redirectUris = validatedUris('redirect_uris', registration.redirect_uris ?? []);
+  const postLogoutRedirectUris = validatedUris('post_logout_redirect_uris', registration.post_logout_redirect_uris ?? []);
+  if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+    throw new InvalidClientMetadata('redirect_uris must name at least one URI for the authorization_code grant');
+  }
+  if (!grantTypes.includes('authorization_code') && (redirectUris.length > 0 || postLogoutRedirectUris.length > 0)) {
+    throw new InvalidClientMetadata('redirect_uris and post_logout_redirect_uris are only for clients with the authorization_code grant');
+  }
+
   let jwks: StoredClient['jwks'] = null;
   let secret: string | undefined;
-  if (authMethod === 'private_key_jwt') {
+  if (authMethod === 'none') {
+    if (presetSecret !== undefined) throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) has no secret');
+    if (registration.jwks !== undefined) throw new InvalidClientMetadata('jwks is only for private_key_jwt clients, not none');
+  } else if (authMethod === 'private_key_jwt') {
     if (presetSecret !== undefined) throw new InvalidClientMetadata('a private_key_jwt client has no secret');
     jwks = validatedJwks(registration.jwks);
   } else {
@@ -84,10 +109,54 @@ export function registerClient(
       resources,
       defaultResource,
       accessTokenTtl: ttl,
+      grantTypes,
+      redirectUris,
+      postLogoutRedirectUris,
       createdAt: at,
     },
     secret,
   };
+}
+
+function validatedGrantTypes(requested: ClientGrantType[] | undefined, authMethod: ClientAuthMethod): ClientGrantType[] {
+  const grantTypes = [...new Set(requested ?? (authMethod === 'none' ? ['authorization_code', 'refresh_token'] : ['client_credentials']))] as ClientGrantType[];
+  if (grantTypes.length === 0) throw new InvalidClientMetadata(`grant_types must name at least one of ${GRANT_TYPES.join(', ')}`);
+  for (const grantType of grantTypes) {
+    if (!GRANT_TYPES.includes(grantType)) throw new InvalidClientMetadata(`grant_types value "${String(grantType)}" is not one of ${GRANT_TYPES.join(', ')}`);
+  }
+  // RFC 6749 §4.4: client_credentials is for confidential clients only; a public client has no credentials.
+  if (authMethod === 'none' && grantTypes.includes('client_credentials')) {
+    throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) cannot use client_credentials');
+  }
+  // Refresh tokens are only issued from an authorization code grant here.
+  if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code')) {
+    throw new InvalidClientMetadata('grant_types refresh_token needs authorization_code');
+  }
+  return grantTypes;
+}
+
+/**
+ * Redirect URIs are compared by exact string match (RFC 9700 §4.1.3), so what is registered must
+ * be a complete absolute URI without a fragment (RFC 6749 §3.1.2), https, or http only to a loopback
+ * host for native apps and development (RFC 8252 §7.3, RFC 9700 §4.1.3).
+ */
+function validatedUris(field: string, uris: string[]): string[] {
+  const unique = [...new Set(uris)];
+  unique.forEach((uri, i) => {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw new InvalidClientMetadata(`${field}[${i}] must be an absolute URI`);
+    }
+    if (uri.includes('#')) throw new InvalidClientMetadata(`${field}[${i}] must not contain a fragment (RFC 6749 section 3.1.2)`);
+    if (url.username !== '' || url.password !== '') throw new InvalidClientMetadata(`${field}[${i}] must not contain user information`);
+    const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new InvalidClientMetadata(`${field}[${i}] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])`);
+    }
+  });
+  return unique;
 }
 
 function validatedJwks(jwks: ClientRegistration['jwks']): NonNullable<StoredClient['jwks']> {

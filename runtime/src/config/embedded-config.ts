@@ -3,8 +3,9 @@ import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/admin-credential';
 import { CLIENT_ID } from '../clients/client-registration';
 import { ConfigError, InvalidSigningKey } from '../errors/operator-errors';
 import { rsaSigningKeyFromPem } from '../keys/rsa-key';
+import type { TrustedProxies } from '../sign-in-protection/trusted-proxies';
 import type { RsaSigningKey } from '../keys/rsa-key';
-import { integer, issuerBase, optional, secret } from './env';
+import { integer, issuerBase, optional, secret, trustedProxies } from './env';
 import type { Env } from './env';
 import { parseTuning } from './runtime-config';
 import type { RuntimeTuning } from './runtime-config';
@@ -19,6 +20,8 @@ export interface EmbeddedConfig extends RuntimeTuning {
   demoClientId?: string;
   demoClientSecret?: string;
   adminToken?: string;
+  /** TRUSTED_PROXY_CIDRS, as in production. @default nobody: the socket peer is the client */
+  trustedProxies: TrustedProxies;
 }
 
 /** Secrets we did not generate must at least be long enough to be unguessable. */
@@ -40,6 +43,7 @@ export function parseEmbeddedConfig(env: Env): EmbeddedConfig {
     // secrets; see SecretHasher.
     demoClientSecret: secret(env, 'DEMO_CLIENT_SECRET', MIN_DEMO_SECRET_LENGTH, 'a high-entropy value, e.g. openssl rand -base64 32'),
     adminToken: secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH, 'e.g. openssl rand -base64 32'),
+    trustedProxies: trustedProxies(env, 'TRUSTED_PROXY_CIDRS'),
   };
 }
 

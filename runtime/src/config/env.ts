@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/operator-errors';
+import { InvalidCidr, TrustedProxies } from '../sign-in-protection/trusted-proxies';
 
 /** process.env, or a plain object in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -75,4 +76,32 @@ export function issuerBase(env: Env, name: string, options: { required: boolean;
     throw new ConfigError(name, `${name} must not contain credentials, a query or a fragment, got "${raw}".`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Comma-separated CIDRs of the proxies whose X-Forwarded-For is believed (the ingress
+ * controller's pods). Unset or empty: nobody is trusted and the socket peer is the client.
+ */
+export function trustedProxies(env: Env, name: string): TrustedProxies {
+  const raw = optional(env, name);
+  if (raw === undefined) return TrustedProxies.none;
+  try {
+    return TrustedProxies.parse(raw);
+  } catch (error) {
+    if (!(error instanceof InvalidCidr)) throw error;
+    throw new ConfigError(name, `${name} must be comma-separated IPv4 or IPv6 CIDRs (e.g. 10.0.0.0/16,fd00::/64): ${error.message}.`);
+  }
+}
+
+/**
+ * An SNS topic ARN (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, TopicArn;
+ * topic names: 1 to 256 letters, digits, hyphens and underscores, `.fifo` for FIFO topics,
+ * https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html).
+ */
+export function snsTopicArn(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw !== undefined && !/^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(raw)) {
+    throw new ConfigError(name, `${name} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "${raw}".`);
+  }
+  return raw;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/admin-credential';
 import { ConfigError } from '../errors/operator-errors';
+import type { TrustedProxies } from '../sign-in-protection/trusted-proxies';
 import { SCHEMA_NAME } from '../store/postgres/postgres-store';
-import { base64Bytes, integer, issuerBase, oneOf, optional, required, secret } from './env';
+import { base64Bytes, integer, issuerBase, oneOf, optional, required, secret, snsTopicArn, trustedProxies } from './env';
 import type { Env } from './env';
 import { parseTuning } from './runtime-config';
 import type { RuntimeTuning } from './runtime-config';
@@ -33,6 +34,10 @@ export interface ProductionConfig extends RuntimeTuning {
   port: number;
   /** SMOKE_TENANT, SMOKE_CLIENT_ID, SMOKE_CLIENT_SECRET: the smoke-test client ensured at start, when set. */
   smokeClient: SmokeClientConfig | undefined;
+  /** TRUSTED_PROXY_CIDRS: proxies whose X-Forwarded-For is believed. @default nobody */
+  trustedProxies: TrustedProxies;
+  /** SECURITY_TOPIC_ARN: the SNS topic of security events; unset, they go to the log. */
+  securityTopicArn: string | undefined;
 }
 
 /** Throws ConfigError whose message is one sentence naming the variable. */
@@ -58,6 +63,8 @@ export function parseProductionConfig(env: Env): ProductionConfig {
     host: optional(env, 'HOST') ?? '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),
     smokeClient: parseSmokeClientConfig(env),
+    trustedProxies: trustedProxies(env, 'TRUSTED_PROXY_CIDRS'),
+    securityTopicArn: snsTopicArn(env, 'SECURITY_TOPIC_ARN'),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { GrantStore } from './grants/grant-store';
+
 /**
  * The storage contract of the identity runtime. Every operation names its tenant: there is no
  * call that can read or write across tenants, which is the logical isolation layer the
@@ -8,6 +10,9 @@
  * service's clock (and tests can move it).
  */
 export interface IdentityStore {
+  /** Users' authorization grants, their codes and refresh tokens (store/grants/). */
+  readonly grants: GrantStore;
+
   /** Resolves when the store can serve queries; used by /healthz/ready. */
   ping(): Promise<void>;
 
@@ -99,7 +104,11 @@ export interface RotationPlan {
   drop: string[];
 }
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+/** RFC 7591 §2 token_endpoint_auth_method; `none` is a public client (RFC 6749 §2.1), which must use PKCE. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** RFC 7591 §2 grant_types this runtime implements. */
+export type ClientGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 
 export interface StoredClient {
   tenantId: string;
@@ -114,5 +123,11 @@ export interface StoredClient {
   resources: string[];
   defaultResource: string;
   accessTokenTtl: number;
+  /** RFC 7591 §2 grant_types; a public client never has client_credentials. */
+  grantTypes: ClientGrantType[];
+  /** RFC 7591 §2 redirect_uris, compared by exact string match (RFC 9700 §4.1.3). */
+  redirectUris: string[];
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris, exact match. */
+  postLogoutRedirectUris: string[];
   createdAt: Date;
 }

@@ -1,5 +1,7 @@
 import { ClientExists, TenantExists, TenantNotFound } from '../errors/resource-errors';
 import { applyRotation } from './apply-rotation';
+import type { GrantStore } from './grants/grant-store';
+import { MemoryGrantStore } from './grants/memory-grant-store';
 import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey } from './identity-store';
 
 interface TenantRecord {
@@ -18,6 +20,8 @@ interface TenantRecord {
  */
 export class MemoryStore implements IdentityStore {
   readonly #tenants = new Map<string, TenantRecord>();
+  /** Authorization grants, codes and refresh tokens. */
+  readonly grants: GrantStore = new MemoryGrantStore();
 
   async ping(): Promise<void> {}
 
@@ -82,6 +86,7 @@ export class MemoryStore implements IdentityStore {
       for (const [id, exp] of tenant.assertionIds) if (exp <= t) tenant.assertionIds.delete(id);
       tenant.keys = tenant.keys.filter((k) => k.status !== 'retired' || (k.retainUntil?.getTime() ?? 0) > t);
     }
+    await this.grants.purgeExpiredGrants(now);
   }
 
   async close(): Promise<void> {}
@@ -105,5 +110,8 @@ function copyClient(client: StoredClient): StoredClient {
     jwks: client.jwks && structuredClone(client.jwks),
     scopes: [...client.scopes],
     resources: [...client.resources],
+    grantTypes: [...client.grantTypes],
+    redirectUris: [...client.redirectUris],
+    postLogoutRedirectUris: [...client.postLogoutRedirectUris],
   };
 }

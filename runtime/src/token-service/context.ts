@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { ClientAuthenticator } from '../clients/client-authenticator';
 import { TenantNotFound } from '../errors/resource-errors';
 import type { TenantKeyring } from '../keys/tenant-keyring';
@@ -5,7 +6,10 @@ import type { TenantKeys } from '../keys/tenant-keys';
 import type { IdentityStore } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import type { OAuthEndpoint, RuntimeMetrics } from '../support/runtime-metrics';
+import type { AccountPseudonyms } from '../sign-in-protection/account-pseudonyms';
+import type { SignInGuard } from '../sign-in-protection/sign-in-guard';
 import type { IssuerUrls } from '../tenants/issuer-urls';
+import type { UserStore } from '../users/user-store';
 import { isTenantId } from '../tenants/tenant-id';
 
 /** What the token service's routes need; passed as plugin options. */
@@ -20,6 +24,13 @@ export interface TokenServiceContext {
   bodyLimitBytes: number;
   /** Cache-Control max-age of the JWKS and metadata documents. */
   jwksMaxAgeSeconds: number;
+  /** Users, looked up by id when a grant is redeemed or refreshed, and by userinfo. */
+  users: Pick<UserStore, 'findUserById'>;
+  /** Per-IP blocking: a blocked IP gets 429; failed client authentication counts as a failure. */
+  guard: SignInGuard;
+  pseudonyms: AccountPseudonyms;
+  /** The client IP through trusted proxies only (sign-in-protection/client-ip.ts). */
+  clientIpOf(request: FastifyRequest): string;
 }
 
 /** The tenant's keys; a tenant exists exactly when it has keys. */

@@ -4,6 +4,7 @@ import { TenantNotFound } from '../errors/resource-errors';
 import { RuntimeError } from '../errors/runtime-error';
 import { isTenantId } from '../tenants/tenant-id';
 import type { TokenServiceContext } from './context';
+import { TooManyAttempts } from './too-many-attempts';
 
 /**
  * Every failure of the token service becomes an RFC 6749 §5.2 response: JSON
@@ -51,6 +52,7 @@ export function oauthErrorHandler(ctx: TokenServiceContext) {
       const realm = tenantId !== undefined && isTenantId(tenantId) ? ctx.issuers.issuer(tenantId) : ctx.issuers.base;
       reply.header('www-authenticate', `Basic realm="${realm}", charset="UTF-8"`);
     }
+    if (oauth instanceof TooManyAttempts) reply.header('retry-after', String(oauth.retryAfterSeconds));
     // RFC 6749 §5.1 asks for no-store on token responses; errors get it too so no cache keeps them.
     reply
       .code(oauth.status)

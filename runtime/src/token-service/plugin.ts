@@ -6,6 +6,7 @@ import { oauthErrorHandler } from './error-handler';
 import { introspectionRoute } from './introspection-route';
 import { revocationRoute } from './revocation-route';
 import { tokenRoute } from './token-route';
+import { userinfoRoute } from './userinfo-route';
 
 /** RFC 8707 §2: `resource` may be given several times; nothing else may (RFC 6749 §3.2). */
 const REPEATABLE = new Set(['resource']);
@@ -44,4 +45,5 @@ export async function tokenService(app: FastifyInstance, ctx: TokenServiceContex
   tokenRoute(app, ctx);
   introspectionRoute(app, ctx);
   revocationRoute(app, ctx);
+  userinfoRoute(app, ctx);
 }

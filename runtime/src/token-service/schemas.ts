@@ -11,6 +11,12 @@ export interface TokenRequestBody extends ClientAuthenticationParams {
   grant_type: string;
   scope?: string;
   resource?: string[];
+  /** RFC 6749 §4.1.3 and RFC 7636 §4.5 */
+  code?: string;
+  redirect_uri?: string;
+  code_verifier?: string;
+  /** RFC 6749 §6 */
+  refresh_token?: string;
 }
 
 /** What tokenOperationSchema admits. */
@@ -42,6 +48,10 @@ export const tokenRequestSchema = {
       grant_type: { type: 'string' },
       scope: { type: 'string' },
       resource: { type: 'array', items: { type: 'string' } },
+      code: { type: 'string', maxLength: 256 },
+      redirect_uri: { type: 'string', maxLength: 2048 },
+      code_verifier: { type: 'string', maxLength: 256 },
+      refresh_token: { type: 'string', maxLength: 256 },
       ...clientAuthentication,
     },
   },
@@ -55,6 +65,9 @@ export const tokenRequestSchema = {
         token_type: { type: 'string' },
         expires_in: { type: 'integer' },
         scope: { type: 'string' },
+        // OIDC Core §3.1.3.3 and RFC 6749 §5.1, for the authorization_code and refresh_token grants.
+        id_token: { type: 'string' },
+        refresh_token: { type: 'string' },
       },
     },
   },

@@ -15,6 +15,10 @@ export interface AccessTokenClaims {
   /** RFC 9068 §2.2.3; absent when nothing was granted. */
   scope?: string;
   tenant: string;
+  /** User tokens only: when the user authenticated (OIDC Core §2, RFC 9068 §2.2.1). */
+  auth_time?: number;
+  /** User tokens only: the user's authorities (RFC 9068 §2.2.3.1 lets an AS add such attributes). */
+  authorities?: string[];
 }
 
 /** What issuing needs to know of a client; a KnownClient or StoredClient fits. */

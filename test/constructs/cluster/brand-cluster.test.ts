@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { KEY_MATERIAL } from '../../../lib/charts/contract';
 import { validateManifests } from '../../../lib/charts/manifest-validation';
 import { BrandCluster } from '../../../lib/constructs/cluster/brand-cluster';
@@ -91,7 +92,7 @@ describe.each([
     expect(ingress[0]).toMatch(/internet-facing eks.amazonaws.com\/nlb, TLS on port 443 with ACM certificate for \S+ \(DNS validation\), policy ELBSecurityPolicy-TLS13-1-2-2021-06, proxy protocol v2/);
   });
 
-  test('the service role may use only the customer keys, by key policy, with no IAM policy of its own', () => {
+  test('the service role may use only the customer keys, by key policy; its one IAM policy publishes security events (identity-workloads.test.ts)', () => {
     const { json, template } = synthesized();
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'identity', ServiceAccount: 'token-service' });
     const roleId = Object.keys(json.Resources).find((id) => id.startsWith('IdentityRoletokenservice'))!;
@@ -112,7 +113,14 @@ describe.each([
     expect(keysNamingRole.length).toBeGreaterThan(0);
     for (const id of keysNamingRole) expect(id).toMatch(/^KeysCustomer/);
     const policies = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`));
-    expect(policies).toEqual([]);
+    const actions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+    expect(actions).toEqual(['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt']);
+    // The key actions of that policy reach the platform key only through SNS: no customer key, no direct use.
+    const keyStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    for (const statement of keyStatements) {
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [platformKey(), 'Arn'] });
+      expect(Object.keys(statement.Condition.StringEquals)).toEqual(['kms:ViaService']);
+    }
   });
 
   test('the identity chart is applied after the mesh, the ingress controller, the nodes and the Pod Identity association', () => {
@@ -296,6 +304,8 @@ describe('bad input names the prop', () => {
       minReplicas: 2,
       maxReplicas: 4,
       dataStores: { postgresCidrs: ['10.0.0.0/24'], mongoCidr: '10.1.0.0/20', rabbitCidr: '10.2.0.0/20' },
+      podSubnetCidrs: ['10.0.64.0/18'],
+      securityTopic: new sns.Topic(s.stack, 'SecurityTopic'),
     });
     expect(workloads.roleOf('token-service')).toBeDefined();
     expect(() => workloads.roleOf('billing')).toThrow(/IdentityWorkloads: no service 'billing'; services: token-service/);

@@ -59,7 +59,7 @@ describe('what the client sees and what the operator logs', () => {
   test('a rejection without detail logs none', async () => {
     await h.form('acme', 'token', { grant_type: 'password' }, basic(client.client_id, client.client_secret));
     const line = rejections().at(-1);
-    expect(line).toMatchObject({ reason: 'unsupported_grant_type', description: 'only the client_credentials grant is supported' });
+    expect(line).toMatchObject({ reason: 'unsupported_grant_type', description: 'supported grant types are client_credentials, authorization_code and refresh_token' });
     expect(line).not.toHaveProperty('detail');
   });
 

@@ -52,7 +52,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(kind: StoreKind, options: Partial<IdentityRuntimeOptions> = {}): Promise<Harness> {
+/** @param beforeListen registers extra routes (e.g. the demo relying party) before the server listens */
+export async function startHarness(
+  kind: StoreKind,
+  options: Partial<IdentityRuntimeOptions> = {},
+  beforeListen?: (app: IdentityRuntime['app']) => unknown,
+): Promise<Harness> {
   const pg = kind === 'postgres' ? uniqueSchema() : undefined;
   const store: IdentityStore = pg ? await PostgresStore.connect({ connectionString: TEST_PG_URL, schema: pg.schema, maxConnections: 4 }) : new MemoryStore();
   const logs: string[] = [];
@@ -74,6 +79,7 @@ export async function startHarness(kind: StoreKind, options: Partial<IdentityRun
     processMetrics: false,
     ...options,
   });
+  await beforeListen?.(runtime.app);
   const base = await runtime.listen('127.0.0.1', 0);
 
   const request = async (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpResult> => {

@@ -38,6 +38,9 @@ describe.each(STORE_KINDS)('%s store contract', (kind) => {
     resources: ['https://r.example'],
     defaultResource: 'https://r.example',
     accessTokenTtl: ttl,
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
     createdAt: t0,
   });
 

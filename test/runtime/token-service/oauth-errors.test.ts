@@ -1,4 +1,5 @@
 import * as jose from 'jose';
+import { DEFAULT_SIGN_IN_POLICY } from '../../../runtime/src/sign-in-protection/sign-in-policy';
 import { basic, STORE_KINDS, startHarness } from '../helpers/harness';
 import type { Harness, HttpResult } from '../helpers/harness';
 
@@ -29,7 +30,9 @@ describe.each(STORE_KINDS)('OAuth error paths with the %s store', (kind) => {
   const auth = () => basic(basicClient.client_id, basicClient.client_secret);
 
   beforeAll(async () => {
-    h = await startHarness(kind);
+    // This suite checks error shapes, with dozens of failed client authentications from one IP;
+    // blocking (tested in test/runtime/authorize/ and sign-in-protection/) would turn them into 429s.
+    h = await startHarness(kind, { signInPolicyFor: () => ({ ...DEFAULT_SIGN_IN_POLICY, maxConsecutiveFailures: 10_000 }) });
     await h.createTenant('acme');
     basicClient = await h.createClient('acme');
     postClient = await h.createClient('acme', { token_endpoint_auth_method: 'client_secret_post' });
@@ -106,12 +109,16 @@ describe.each(STORE_KINDS)('OAuth error paths with the %s store', (kind) => {
       expect(response.json.error_description).toContain('grant_type');
     });
 
-    test.each(['password', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS'])(
+    test.each(['password', 'implicit', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS'])(
       'grant_type=%s is unsupported_grant_type (400)',
       async (grantType) => {
         expectOAuthError(await h.form('acme', 'token', { grant_type: grantType }, auth()), 400, 'unsupported_grant_type');
       },
     );
+
+    test.each(['authorization_code', 'refresh_token'])('grant_type=%s by a client not registered for it is unauthorized_client (400)', async (grantType) => {
+      expectOAuthError(await h.form('acme', 'token', { grant_type: grantType }, auth()), 400, 'unauthorized_client');
+    });
 
     test('a repeated parameter is invalid_request (RFC 6749 section 3.2)', async () => {
       const response = await h.request('POST', '/t/acme/token', {

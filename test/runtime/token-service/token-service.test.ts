@@ -41,8 +41,10 @@ describe.each(STORE_KINDS)('token service with the %s store', (kind) => {
       jwks_uri: `${issuer}/jwks`,
       introspection_endpoint: `${issuer}/introspect`,
       revocation_endpoint: `${issuer}/revoke`,
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     });
     expect(oauth.serverMetadata().issuer).toBe(`${h.base}/t/alpha`);
     const beta = await h.request('GET', '/.well-known/oauth-authorization-server/t/beta');

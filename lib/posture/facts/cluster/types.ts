@@ -284,7 +284,11 @@ export interface PodIdentityFacts {
   /** Keys whose key policy allows the role something. */
   readonly keysNamingRole: readonly KeyRef[];
   /** Actions of the IAM policies attached to the role. */
-  readonly iamActions: readonly string[];
+  /**
+   * The role's IAM policy statements, one line each: `<actions> on <resources>`, with the
+   * service a key may be used through (`kms:ViaService`), so a new permission on a key is a readable diff.
+   */
+  readonly iamPermissions: readonly string[];
 }
 
 export interface WorkloadFacts {

@@ -3,7 +3,7 @@
  * resources, security contexts, disruption budget, AWS identity, secrets, the
  * NetworkPolicies that select its pods and the namespace's mTLS mode.
  */
-import { keyOf, referencedId, referencedIds, stripHash } from '../../naming';
+import { describeValue, keyOf, referencedId, referencedIds, stripHash } from '../../naming';
 import type { TemplateView } from '../../template';
 import { selects, type Container, type Manifest, type Manifests, type Probe, type SecurityContext } from './manifests';
 import { networkPolicyFacts } from './network-policies';
@@ -94,9 +94,19 @@ function podIdentity(view: TemplateView, namespace: string, serviceAccount: stri
     .ofType('AWS::KMS::Key')
     .filter(([, key]) => roleId !== undefined && (key.Properties?.KeyPolicy?.Statement ?? []).some((s) => s.Effect === 'Allow' && s.Principal !== '*' && referencedIds(s.Principal).has(roleId)))
     .map(([id]) => keyOf(view, { Ref: id }));
-  const iamActions = view
+  const iamPermissions = view
     .ofType('AWS::IAM::Policy')
     .filter(([, policy]) => (policy.Properties?.Roles ?? []).some((r) => referencedId(r) === roleId))
-    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument?.Statement ?? []).flatMap((s) => [s.Action ?? []].flat()));
-  return { serviceAccount, role: stripHash(roleId ?? 'unknown'), keysNamingRole, iamActions };
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument?.Statement ?? []).map((s) => permissionText(view, s)));
+  return { serviceAccount, role: stripHash(roleId ?? 'unknown'), keysNamingRole, iamPermissions };
 }
+
+/** One policy statement as `<effect?><actions> on <resources>[ via <service>]`. */
+function permissionText(view: TemplateView, statement: { Effect?: string; Action?: unknown; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> }): string {
+  const actions = [statement.Action ?? []].flat().join(', ');
+  const resources = [statement.Resource ?? []].flat().map((resource) => describeValue(view, resource as never)).join(', ');
+  const via = Object.values(statement.Condition ?? {}).map((test) => test['kms:ViaService']).find((value) => value !== undefined);
+  const effect = statement.Effect === 'Deny' ? 'DENY ' : '';
+  return `${effect}${actions} on ${resources || 'nothing'}${via === undefined ? '' : ` via ${describeValue(view, via as never)}`}`;
+}
+

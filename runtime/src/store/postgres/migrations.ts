@@ -70,4 +70,148 @@ CREATE TABLE client_assertion_ids (
 CREATE INDEX client_assertion_ids_expiry ON client_assertion_ids (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'users and their password hashes',
+    sql: `
+-- username_key is the comparison form (NFKC, lower-case): unique per tenant, so "Alice" and
+-- "alice" cannot be two accounts. The PHC string carries algorithm and parameters.
+CREATE TABLE users (
+  tenant_id     text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  id            text NOT NULL,
+  username      text NOT NULL,
+  username_key  text NOT NULL,
+  email         text,
+  name          text,
+  phone         text,
+  status        text NOT NULL CHECK (status IN ('active', 'disabled')),
+  authorities   text[] NOT NULL DEFAULT '{}',
+  created_at    timestamptz NOT NULL,
+  updated_at    timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, id),
+  CONSTRAINT users_username_unique UNIQUE (tenant_id, username_key)
+);
+
+CREATE TABLE passwords (
+  tenant_id   text NOT NULL,
+  user_id     text NOT NULL,
+  phc         text NOT NULL CHECK (phc LIKE '$argon2id$%'),
+  changed_at  timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, user_id),
+  FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+);
+`,
+  },
+  {
+    version: 3,
+    name: 'public clients and redirect URIs; authorization grants, codes, refresh tokens',
+    sql: `
+ALTER TABLE clients
+  ADD COLUMN grant_types text[] NOT NULL DEFAULT '{client_credentials}',
+  ADD COLUMN redirect_uris text[] NOT NULL DEFAULT '{}',
+  ADD COLUMN post_logout_redirect_uris text[] NOT NULL DEFAULT '{}';
+-- Version 1's checks on auth_method are unnamed (PostgreSQL chose their names); replace them by
+-- named ones that admit public clients (token_endpoint_auth_method none: no secret, no keys).
+DO $$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT conname FROM pg_constraint
+            WHERE conrelid = to_regclass('clients') AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%auth_method%'
+  LOOP
+    EXECUTE format('ALTER TABLE clients DROP CONSTRAINT %I', c.conname);
+  END LOOP;
+END $$;
+ALTER TABLE clients
+  ADD CONSTRAINT clients_auth_method CHECK (auth_method IN ('client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none')),
+  ADD CONSTRAINT clients_secret_iff_secret_method CHECK ((auth_method IN ('private_key_jwt', 'none')) = (secret_hash IS NULL)),
+  ADD CONSTRAINT clients_jwks_iff_private_key_jwt CHECK ((auth_method = 'private_key_jwt') = (jwks IS NOT NULL)),
+  ADD CONSTRAINT clients_public_no_client_credentials CHECK (NOT (auth_method = 'none' AND 'client_credentials' = ANY (grant_types))),
+  ADD CONSTRAINT clients_grant_types CHECK (grant_types <@ ARRAY['authorization_code', 'refresh_token', 'client_credentials']::text[] AND cardinality(grant_types) > 0);
+
+CREATE TABLE grants (
+  tenant_id   text NOT NULL,
+  grant_id    text NOT NULL,
+  client_id   text NOT NULL,
+  user_id     text NOT NULL,
+  scopes      text[] NOT NULL,
+  auth_time   timestamptz NOT NULL,
+  created_at  timestamptz NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  revoked_at  timestamptz,
+  PRIMARY KEY (tenant_id, grant_id),
+  FOREIGN KEY (tenant_id, client_id) REFERENCES clients (tenant_id, client_id) ON DELETE CASCADE,
+  -- Deleting a user deletes their grants, and with them codes and refresh tokens (UserStore.deleteUser).
+  FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX grants_expiry ON grants (expires_at);
+CREATE INDEX grants_user ON grants (tenant_id, user_id);
+
+-- Codes and refresh tokens are stored as SHA-256 hashes only (RFC 9700 §4.14.2 asks that a
+-- leaked database not yield usable tokens).
+CREATE TABLE authorization_codes (
+  tenant_id       text NOT NULL,
+  code_hash       text NOT NULL,
+  grant_id        text NOT NULL,
+  client_id       text NOT NULL,
+  redirect_uri    text NOT NULL,
+  code_challenge  text NOT NULL,
+  nonce           text,
+  expires_at      timestamptz NOT NULL,
+  redeemed_at     timestamptz,
+  PRIMARY KEY (tenant_id, code_hash),
+  FOREIGN KEY (tenant_id, grant_id) REFERENCES grants (tenant_id, grant_id) ON DELETE CASCADE
+);
+CREATE INDEX authorization_codes_expiry ON authorization_codes (expires_at);
+
+CREATE TABLE refresh_tokens (
+  tenant_id   text NOT NULL,
+  token_hash  text NOT NULL,
+  grant_id    text NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  rotated_at  timestamptz,
+  PRIMARY KEY (tenant_id, token_hash),
+  FOREIGN KEY (tenant_id, grant_id) REFERENCES grants (tenant_id, grant_id) ON DELETE CASCADE
+);
+
+CREATE TABLE grant_access_tokens (
+  tenant_id   text NOT NULL,
+  grant_id    text NOT NULL,
+  jti         text NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, jti),
+  FOREIGN KEY (tenant_id, grant_id) REFERENCES grants (tenant_id, grant_id) ON DELETE CASCADE
+);
+`,
+  },
+  {
+    version: 4,
+    name: 'sign-in protection: failed attempts per client IP and per account',
+    sql: `
+-- No foreign key to tenants: these rows are written on the request path, after the tenant was
+-- resolved, and are purged by age; a tenant's removal need not wait for them.
+CREATE TABLE sign_in_ip_attempts (
+  tenant_id          text NOT NULL,
+  ip                 text NOT NULL,
+  failures           integer NOT NULL CHECK (failures >= 0),
+  window_started_at  timestamptz,
+  account_keys       text[] NOT NULL,
+  blocked_until      timestamptz,
+  blocks             integer NOT NULL CHECK (blocks >= 0),
+  updated_at         timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, ip),
+  CHECK ((failures = 0) OR (window_started_at IS NOT NULL))
+);
+CREATE INDEX sign_in_ip_attempts_age ON sign_in_ip_attempts (updated_at);
+
+-- account_key is a keyed hash (AccountPseudonyms), never the username.
+CREATE TABLE sign_in_account_attempts (
+  tenant_id        text NOT NULL,
+  account_key      text NOT NULL,
+  failures         integer NOT NULL CHECK (failures > 0),
+  last_failure_at  timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, account_key)
+);
+CREATE INDEX sign_in_account_attempts_age ON sign_in_account_attempts (last_failure_at);
+`,
+  },
 ];

@@ -5,6 +5,8 @@ import { ClientExists, TenantExists, TenantNotFound } from '../../errors/resourc
 import { applyRotation } from '../apply-rotation';
 import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey } from '../identity-store';
 import type { DatabaseUrlFile } from './database-url-file';
+import type { GrantStore } from '../grants/grant-store';
+import { PostgresGrantStore } from '../grants/postgres-grant-store';
 import { MIGRATIONS } from './migrations';
 
 export interface PostgresStoreOptions {
@@ -34,9 +36,12 @@ const PG_FOREIGN_KEY_VIOLATION = '23503';
  */
 export class PostgresStore implements IdentityStore {
   readonly #pool: Pool;
+  /** Authorization grants, codes and refresh tokens (migration 3), on the same pool. */
+  readonly grants: GrantStore;
 
   private constructor(pool: Pool) {
     this.#pool = pool;
+    this.grants = new PostgresGrantStore(pool);
   }
 
   /** Connects and brings the schema up to date. Throws InvalidStoreOptions before connecting when the options are unusable. */
@@ -61,6 +66,14 @@ export class PostgresStore implements IdentityStore {
       throw error;
     }
     return new PostgresStore(pool);
+  }
+
+  /**
+   * The connection pool, for the stores of other concerns that live in the same schema (users,
+   * sign-in attempts: store/users/, store/sign-in-attempts/). Closed by close().
+   */
+  get pool(): Pool {
+    return this.#pool;
   }
 
   async ping(): Promise<void> {
@@ -127,8 +140,9 @@ export class PostgresStore implements IdentityStore {
   async createClient(client: StoredClient): Promise<void> {
     try {
       await this.#pool.query(
-        `INSERT INTO clients (tenant_id, client_id, auth_method, secret_hash, jwks, scopes, resources, default_resource, access_token_ttl, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `INSERT INTO clients (tenant_id, client_id, auth_method, secret_hash, jwks, scopes, resources, default_resource, access_token_ttl, created_at,
+                              grant_types, redirect_uris, post_logout_redirect_uris)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           client.tenantId,
           client.clientId,
@@ -140,6 +154,9 @@ export class PostgresStore implements IdentityStore {
           client.defaultResource,
           client.accessTokenTtl,
           client.createdAt,
+          client.grantTypes,
+          client.redirectUris,
+          client.postLogoutRedirectUris,
         ],
       );
     } catch (error) {
@@ -162,6 +179,9 @@ export class PostgresStore implements IdentityStore {
       resources: row.resources,
       defaultResource: row.default_resource,
       accessTokenTtl: row.access_token_ttl,
+      grantTypes: row.grant_types,
+      redirectUris: row.redirect_uris,
+      postLogoutRedirectUris: row.post_logout_redirect_uris,
       createdAt: row.created_at,
     };
   }
@@ -195,6 +215,7 @@ export class PostgresStore implements IdentityStore {
     await this.#pool.query('DELETE FROM revoked_tokens WHERE expires_at <= $1', [now]);
     await this.#pool.query('DELETE FROM client_assertion_ids WHERE expires_at <= $1', [now]);
     await this.#pool.query(`DELETE FROM signing_keys WHERE status = 'retired' AND retain_until <= $1`, [now]);
+    await this.grants.purgeExpiredGrants(now);
   }
 
   async close(): Promise<void> {
@@ -284,6 +305,9 @@ interface ClientRow {
   resources: string[];
   default_resource: string;
   access_token_ttl: number;
+  grant_types: StoredClient['grantTypes'];
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
   created_at: Date;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * One side of bench/sign-in.ts, run pinned to one core: checks a password in a closed loop
+ * (`concurrency` checks in flight, as many as libuv's threadpool runs at once) for a bounded
+ * time and prints one JSON line with checks/s and checks per CPU-second.
+ *
+ *   raw           @node-rs/argon2 `verify` of a PHC hash made with the runtime's parameters
+ *                 (OWASP argon2id, m=19456 KiB, t=2, p=1): the floor every sign-in pays.
+ *   authenticate  UserDirectory.authenticate of a user in the embedded user store: the
+ *                 runtime's password check (username lookup, NFKC normalisation, PHC parse,
+ *                 verify, rehash decision).
+ */
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { MemoryUserStore } from '../../runtime/src/store/users/memory-user-store';
+import { OWASP_ARGON2ID, PasswordHasher } from '../../runtime/src/users/password-hasher';
+import { UserDirectory } from '../../runtime/src/users/user-directory';
+
+const [mode, secondsArg, concurrencyArg] = process.argv.slice(2);
+const seconds = Number(secondsArg ?? 8);
+const concurrency = Number(concurrencyArg ?? 4);
+const WARMUP_SECONDS = 1;
+const TENANT = 'demo';
+const USERNAME = 'bench.user';
+const PASSWORD = 'correct horse battery staple 2026';
+// `Algorithm` is an ambient const enum, which isolatedModules cannot inline; 2 is Argon2id.
+const ARGON2ID = 2 as Algorithm;
+
+async function checker(): Promise<() => Promise<void>> {
+  if (mode === 'raw') {
+    const phc = await hash(PASSWORD, { algorithm: ARGON2ID, memoryCost: OWASP_ARGON2ID.memoryKiB, timeCost: OWASP_ARGON2ID.iterations, parallelism: OWASP_ARGON2ID.parallelism });
+    return async () => {
+      if (!(await verify(phc, PASSWORD))) throw new Error('raw verify failed');
+    };
+  }
+  if (mode === 'authenticate') {
+    // A tenant store that knows one tenant: users are the only thing this path reads.
+    const store = new MemoryUserStore({ findSigningKeys: async (tenantId) => (tenantId === TENANT ? [] : undefined) });
+    const directory = new UserDirectory({ store, hasher: new PasswordHasher(OWASP_ARGON2ID), clock: { now: () => Date.now() } });
+    await directory.create(TENANT, { username: USERNAME, password: PASSWORD });
+    return async () => {
+      const result = await directory.authenticate(TENANT, USERNAME, PASSWORD, new Date());
+      if (!result.ok) throw new Error(`authenticate failed: ${result.reason}`);
+    };
+  }
+  throw new Error('usage: password-check-rate.ts raw|authenticate [seconds] [concurrency]');
+}
+
+async function loop(check: () => Promise<void>, ms: number): Promise<number> {
+  let n = 0;
+  const end = performance.now() + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      await check();
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return n;
+}
+
+async function main(): Promise<void> {
+  const check = await checker();
+  await loop(check, WARMUP_SECONDS * 1000);
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  const count = await loop(check, seconds * 1000);
+  const cpu = process.cpuUsage(cpuStart);
+  const elapsed = (performance.now() - start) / 1000;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ mode, checks: count, seconds: elapsed, perSecond: count / elapsed, perCpuSecond: count / cpuSeconds, cpuShare: cpuSeconds / elapsed })}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

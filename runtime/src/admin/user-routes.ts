@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { TenantNotFound } from '../errors/resource-errors';
+import { UserNotFound } from '../errors/user-errors';
+import { isTenantId } from '../tenants/tenant-id';
+import type { User } from '../users/user';
+import type { NewUser, UserChanges, UserDirectory } from '../users/user-directory';
+import { createUserSchema, findUserSchema, setPasswordSchema, updateUserSchema, userSchema } from './user-schemas';
+
+type UserParams = { tenant: string; user: string };
+
+/**
+ * /admin/tenants/:tenant/users: create, read, update, disable, delete, set password. Registered
+ * inside the admin plugin, so its bearer check and error handler apply. Passwords are accepted,
+ * never returned; audit lines carry the user id, never the username or a password.
+ */
+export function userRoutes(app: FastifyInstance, users: UserDirectory): void {
+  app.post<{ Params: { tenant: string }; Body: NewUser }>('/admin/tenants/:tenant/users', { schema: createUserSchema }, async (request, reply) => {
+    const tenant = checkedTenant(request.params.tenant);
+    const user = await users.create(tenant, request.body);
+    request.log.info({ event: 'user.created', tenant, user_id: user.id, with_password: request.body.password !== undefined }, 'user created');
+    return reply.code(201).header('cache-control', 'no-store').send(describeUser(user));
+  });
+
+  app.get<{ Params: { tenant: string }; Querystring: { username: string } }>('/admin/tenants/:tenant/users', { schema: findUserSchema }, async (request) => {
+    const tenant = checkedTenant(request.params.tenant);
+    const user = await users.findByUsername(tenant, request.query.username);
+    return { users: user ? [describeUser(user)] : [] };
+  });
+
+  app.get<{ Params: UserParams }>('/admin/tenants/:tenant/users/:user', { schema: userSchema }, async (request, reply) => {
+    const tenant = checkedUserTenant(request.params);
+    return reply.header('cache-control', 'no-store').send(describeUser(await users.get(tenant, request.params.user)));
+  });
+
+  app.patch<{ Params: UserParams; Body: UserChanges }>('/admin/tenants/:tenant/users/:user', { schema: updateUserSchema }, async (request) => {
+    const tenant = checkedUserTenant(request.params);
+    const user = await users.update(tenant, request.params.user, request.body);
+    request.log.info({ event: 'user.updated', tenant, user_id: user.id, fields: Object.keys(request.body) }, 'user updated');
+    return describeUser(user);
+  });
+
+  app.post<{ Params: UserParams }>('/admin/tenants/:tenant/users/:user/disable', { schema: userSchema }, async (request) => {
+    const tenant = checkedUserTenant(request.params);
+    const user = await users.disable(tenant, request.params.user);
+    request.log.info({ event: 'user.disabled', tenant, user_id: user.id }, 'user disabled');
+    return describeUser(user);
+  });
+
+  app.put<{ Params: UserParams; Body: { password: string } }>('/admin/tenants/:tenant/users/:user/password', { schema: setPasswordSchema }, async (request, reply) => {
+    const tenant = checkedUserTenant(request.params);
+    await users.setPassword(tenant, request.params.user, request.body.password);
+    request.log.info({ event: 'user.password_set', tenant, user_id: request.params.user }, 'user password set');
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: UserParams }>('/admin/tenants/:tenant/users/:user', { schema: userSchema }, async (request, reply) => {
+    const tenant = checkedUserTenant(request.params);
+    await users.delete(tenant, request.params.user);
+    request.log.info({ event: 'user.deleted', tenant, user_id: request.params.user }, 'user deleted');
+    return reply.code(204).send();
+  });
+}
+
+function checkedTenant(tenant: string): string {
+  if (!isTenantId(tenant)) throw new TenantNotFound(tenant);
+  return tenant;
+}
+
+/** An invalid tenant id cannot hold the user: answered as the user not being there. */
+function checkedUserTenant(params: UserParams): string {
+  if (!isTenantId(params.tenant)) throw new UserNotFound(params.user);
+  return params.tenant;
+}
+
+/** What the admin API shows of a user: never a password or its hash. */
+function describeUser(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    name: user.name,
+    phone: user.phone,
+    status: user.status,
+    authorities: user.authorities,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}

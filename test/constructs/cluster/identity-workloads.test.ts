@@ -1,0 +1,94 @@
+/**
+ * IdentityWorkloads in the brand stack: what the runtime's Pod Identity role may do (its
+ * envelope encryption lives in the customer keys' policies; its identity policy holds only the
+ * security topic), and the settings the chart gives the runtime from the stack (the trusted
+ * proxies, the security topic).
+ */
+import { BrandRegistry } from '../../../lib/config/registry';
+import { kubernetesObjects } from '../../../lib/posture';
+import { TemplateView } from '../../../lib/posture/template';
+import { synthTarget } from '../../helpers/synth';
+
+const ref = (value: any): string | undefined => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+
+describe.each([
+  { brand: 'acme', stage: 'high' as const },
+  { brand: 'koala', stage: 'low' as const },
+])('BrandStack $brand/$stage identity workloads', (target) => {
+  const synthesized = () => synthTarget(target);
+  const resources = () => Object.entries<any>(synthesized().json.Resources);
+  const runtimeRole = () => {
+    const roles = resources().filter(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('IdentityRoletokenservice'));
+    expect(roles).toHaveLength(1);
+    return roles[0]!;
+  };
+  /** The bastion alarm's topic: the one with the security contact's e-mail subscription. */
+  const securityTopic = () => {
+    const contact = BrandRegistry.load().brands.find((b) => b.id === target.brand)!.securityContactEmail;
+    const subscriptions = resources().filter(([, r]) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email' && r.Properties.Endpoint === contact);
+    expect(subscriptions).toHaveLength(1);
+    const topicId = ref(subscriptions[0]![1].Properties.TopicArn)!;
+    return { id: topicId, topic: synthesized().json.Resources[topicId] };
+  };
+  const runtimeEnv = () => {
+    const deployment = kubernetesObjects(new TemplateView(synthesized().json))
+      .map((o) => o.object)
+      .find((o) => o.kind === 'Deployment' && o.metadata.name === 'token-service');
+    if (!deployment) throw new Error('no Deployment token-service in the applied manifests');
+    return Object.fromEntries(deployment.spec.template.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+  };
+
+  test("the runtime's role may publish to the security topic, use its key only through SNS, and nothing else", () => {
+    const [roleId, role] = runtimeRole();
+    expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+    expect(role.Properties.Policies ?? []).toEqual([]);
+    const statements = resources()
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId))
+      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
+    const { id: topicId, topic } = securityTopic();
+    const topicKey = ref(topic.Properties.KmsMasterKeyId);
+    expect(topicKey).toBeDefined(); // the topic is encrypted, so publishing needs the key
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': [topicKey, 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`sns.${regionOf(synthesized().json)}.`, { Ref: 'AWS::URLSuffix' }]] } } },
+      },
+    ]);
+  });
+
+  test('the key policy of the topic key delegates to IAM, so the identity policy is enough for the role to use it', () => {
+    const { topic } = securityTopic();
+    const key = synthesized().json.Resources[ref(topic.Properties.KmsMasterKeyId)!];
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Action: 'kms:*', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } } }),
+    );
+  });
+
+  test('the runtime is told the security topic and trusts X-Forwarded-For only from the workload subnets (where the ingress pods are)', () => {
+    const env = runtimeEnv();
+    expect(env.SECURITY_TOPIC_ARN).toBe(`{{Ref:${securityTopic().id}}}`);
+    const workloadCidrs = resources()
+      .filter(([id, r]) => r.Type === 'AWS::EC2::Subnet' && id.startsWith('NetworkAppVpcWorkloadSubnet'))
+      .map(([, r]) => r.Properties.CidrBlock);
+    expect(workloadCidrs).toHaveLength(3);
+    expect(env.TRUSTED_PROXY_CIDRS.split(',')).toEqual(workloadCidrs);
+  });
+
+  test("the runtime's pods are admitted only from the ingress controller's pods (the trust boundary of TRUSTED_PROXY_CIDRS)", () => {
+    const policy = kubernetesObjects(new TemplateView(synthesized().json))
+      .map((o) => o.object)
+      .find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'token-service-allow-ingress');
+    if (!policy) throw new Error('no NetworkPolicy token-service-allow-ingress in the applied manifests');
+    expect(policy.spec.ingress.map((rule: any) => rule.from)).toEqual([
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }],
+    ]);
+  });
+});
+
+function regionOf(json: any): string {
+  const subnet = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::EC2::Subnet');
+  return String(subnet.Properties.AvailabilityZone).slice(0, -1);
+}
