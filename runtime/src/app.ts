@@ -30,6 +30,7 @@ import type { Clock } from './support/clock';
 import { RuntimeMetrics } from './support/runtime-metrics';
 import { IssuerUrls } from './tenants/issuer-urls';
 import { Provisioning } from './tenants/provisioning';
+import { TenantProfiles } from './tenants/tenant-profiles';
 import { tokenService } from './token-service/plugin';
 import { PasswordHasher } from './users/password-hasher';
 import { UserDirectory } from './users/user-directory';
@@ -188,6 +189,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     cookies: new SignedCookies(options.cookieKey ?? randomBytes(32)),
     sessionSeconds: options.sessionSeconds ?? 8 * 60 * 60,
     grantSeconds: options.grantSeconds ?? 14 * 24 * 60 * 60,
+    tenantProfiles: new TenantProfiles({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30 }),
   });
   await app.register(adminApi, { credential: new AdminCredential(options.adminToken), provisioning, rotation, store, issuers, users });
   await app.register(operationsRoutes, { store, keyring, metrics });

@@ -77,7 +77,7 @@ async function start(): Promise<void> {
     trustedProxies: config.trustedProxies,
   });
 
-  await runtime.provisioning.createTenant(DEMO_TENANT, { activeKey: config.signingKey });
+  await runtime.provisioning.createTenant(DEMO_TENANT, { activeKey: config.signingKey, displayName: 'Demo Organisation' });
   const { client, secret } = await runtime.provisioning.createClient(
     DEMO_TENANT,
     { client_id: config.demoClientId, scope: 'demo.read demo.write', resources: [DEMO_RESOURCE], access_token_ttl: 300 },

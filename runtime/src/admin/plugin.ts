@@ -63,11 +63,11 @@ export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Prom
     return reply.code(500).send({ error: 'server_error', error_description: 'the request could not be completed' });
   });
 
-  app.post<{ Body: { tenant: string } }>('/admin/tenants', { schema: createTenantSchema }, async (request, reply) => {
-    const { tenant } = request.body;
-    const keys = await ctx.provisioning.createTenant(tenant);
+  app.post<{ Body: { tenant: string; display_name?: string } }>('/admin/tenants', { schema: createTenantSchema }, async (request, reply) => {
+    const { tenant, display_name: displayName } = request.body;
+    const keys = await ctx.provisioning.createTenant(tenant, { displayName });
     request.log.info({ event: 'tenant.created', tenant, active_kid: keys.active, next_kid: keys.next }, 'tenant created');
-    return reply.code(201).send({ tenant, issuer: ctx.issuers.issuer(tenant), keys });
+    return reply.code(201).send({ tenant, display_name: displayName === undefined ? tenant : displayName.normalize('NFC').trim(), issuer: ctx.issuers.issuer(tenant), keys });
   });
 
   app.post<{ Params: { tenant: string }; Body: ClientRegistration }>(

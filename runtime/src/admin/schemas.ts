@@ -11,7 +11,7 @@ export const createTenantSchema = {
     type: 'object',
     required: ['tenant'],
     additionalProperties: false,
-    properties: { tenant: { type: 'string' } },
+    properties: { tenant: { type: 'string' }, display_name: { type: 'string' } },
   },
 } as const;
 

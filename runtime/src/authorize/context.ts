@@ -6,6 +6,7 @@ import type { SignInGuard } from '../sign-in-protection/sign-in-guard';
 import type { IdentityStore } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import type { IssuerUrls } from '../tenants/issuer-urls';
+import type { TenantProfiles } from '../tenants/tenant-profiles';
 import type { UserDirectory } from '../users/user-directory';
 import type { SignedCookies } from './signed-cookies';
 
@@ -26,4 +27,6 @@ export interface AuthorizeContext {
   sessionSeconds: number;
   /** Absolute lifetime of a grant and so of its refresh tokens. */
   grantSeconds: number;
+  /** Tenant profiles (the display name that titles the pages), cached briefly in front of the store. */
+  tenantProfiles: TenantProfiles;
 }

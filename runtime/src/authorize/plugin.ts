@@ -78,7 +78,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
     const message = typeof error === 'string' && error in SIGN_IN_MESSAGES ? (error as SignInMessage) : undefined;
     return send(
       reply,
-      signInPage({ tenantName: tenantName(tenant), clientId: transaction.request.clientId, csrf: transaction.csrf, message, redirectOrigin: new URL(transaction.request.redirectUri).origin }),
+      signInPage({ tenantName: await tenantName(ctx, tenant), clientId: transaction.request.clientId, csrf: transaction.csrf, message, redirectOrigin: new URL(transaction.request.redirectUri).origin }),
     );
   });
 
@@ -116,7 +116,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
     const block = await ctx.guard.check(tenant, ip, at);
     if (block.blocked) {
       signInLog(request.log, ctx.pseudonyms, { tenantId: tenant, ip, outcome: 'blocked', reason: 'ip_blocked', account, clientId: transaction.request.clientId });
-      return send(reply, blockedPage(tenant, block), block);
+      return send(reply, blockedPage(await tenantName(ctx, tenant), block), block);
     }
     const subject = { tenantId: tenant, ip, accountKey: ctx.pseudonyms.of(tenant, username), kind: 'sign_in' as const };
     // Per account: a progressive delay, never a lockout someone elsewhere could trigger.
@@ -127,7 +127,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
     if (!result.ok) {
       const decision = await ctx.guard.recordFailure(subject, at);
       signInLog(request.log, ctx.pseudonyms, { tenantId: tenant, ip, outcome: 'failure', reason: result.reason, account, userId: result.userId, clientId: transaction.request.clientId });
-      if (decision.blocked) return send(reply, blockedPage(tenant, decision), decision);
+      if (decision.blocked) return send(reply, blockedPage(await tenantName(ctx, tenant), decision), decision);
       return back('invalid_credentials');
     }
     await ctx.guard.recordSuccess(subject, at);
@@ -188,13 +188,13 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
     request.log.info({ event: 'session.ended', tenant, client_id: clientId, user_id: session?.tenant === tenant ? session.sub : undefined }, 'signed out');
     reply.header('set-cookie', [cookie(tenant, SESSION_COOKIE, '', 0), cookie(tenant, TRANSACTION_COOKIE, '', 0)]);
     if (location !== undefined) return reply.code(303).header('cache-control', 'no-store').header('location', location).send();
-    return send(reply, messagePage({ status: 200, title: 'Signed out', tenantName: tenantName(tenant), message: 'You are signed out. You can close this window.' }));
+    return send(reply, messagePage({ status: 200, title: 'Signed out', tenantName: await tenantName(ctx, tenant), message: 'You are signed out. You can close this window.' }));
   });
 }
 
-/** Tenants have no display name yet (a later issue adds one), so pages show the tenant id. */
-function tenantName(tenantId: string): string {
-  return tenantId;
+/** The tenant's display name titles its pages (tenants/display-name.ts); its id when it has none. */
+async function tenantName(ctx: AuthorizeContext, tenantId: string): Promise<string> {
+  return (await ctx.tenantProfiles.get(tenantId))?.displayName ?? tenantId;
 }
 
 async function requireTenant(ctx: AuthorizeContext, tenantId: string): Promise<string> {
@@ -220,12 +220,12 @@ function successRedirect(ctx: AuthorizeContext, tenant: string, request: Authori
   return redirectTo(request.redirectUri, { code, state: request.state, iss: ctx.issuers.issuer(tenant) });
 }
 
-function blockedPage(tenant: string, block: Extract<BlockDecision, { blocked: true }>): RenderedPage {
+function blockedPage(displayName: string, block: Extract<BlockDecision, { blocked: true }>): RenderedPage {
   const minutes = Math.max(1, Math.ceil(block.retryAfterSeconds / 60));
   return messagePage({
     status: 429,
     title: 'Too many failed sign-ins',
-    tenantName: tenantName(tenant),
+    tenantName: displayName,
     message: `Sign-in from your network is paused after too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   });
 }

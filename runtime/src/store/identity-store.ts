@@ -17,7 +17,10 @@ export interface IdentityStore {
   ping(): Promise<void>;
 
   /** Creates a tenant with its first active and next keys, atomically. Throws TenantExists. */
-  createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date): Promise<void>;
+  createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: TenantProfile): Promise<void>;
+
+  /** The tenant's profile, or undefined when the tenant does not exist. */
+  findTenantProfile(tenantId: string): Promise<TenantProfile | undefined>;
 
   /** Any one tenant id, or undefined when there are none; lets readiness probe real key material. */
   anyTenantId(): Promise<string | undefined>;
@@ -52,6 +55,12 @@ export interface IdentityStore {
   purgeExpired(now: Date): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/** What a tenant shows of itself: the hosted sign-in page is titled with its display name. */
+export interface TenantProfile {
+  /** Normalised by tenants/display-name.ts; the tenant id when none was given. */
+  displayName: string;
 }
 
 /**

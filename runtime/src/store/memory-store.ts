@@ -2,9 +2,10 @@ import { ClientExists, TenantExists, TenantNotFound } from '../errors/resource-e
 import { applyRotation } from './apply-rotation';
 import type { GrantStore } from './grants/grant-store';
 import { MemoryGrantStore } from './grants/memory-grant-store';
-import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey } from './identity-store';
+import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey, TenantProfile } from './identity-store';
 
 interface TenantRecord {
+  displayName: string;
   keys: StoredSigningKey[];
   clients: Map<string, StoredClient>;
   /** jti → expiry (ms) */
@@ -25,14 +26,20 @@ export class MemoryStore implements IdentityStore {
 
   async ping(): Promise<void> {}
 
-  async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }): Promise<void> {
+  async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, _at?: Date, profile?: TenantProfile): Promise<void> {
     if (this.#tenants.has(tenantId)) throw new TenantExists(tenantId);
     this.#tenants.set(tenantId, {
+      displayName: profile?.displayName ?? tenantId,
       keys: [copyKey(keys.active), copyKey(keys.next)],
       clients: new Map(),
       revoked: new Map(),
       assertionIds: new Map(),
     });
+  }
+
+  async findTenantProfile(tenantId: string): Promise<TenantProfile | undefined> {
+    const tenant = this.#tenants.get(tenantId);
+    return tenant ? { displayName: tenant.displayName } : undefined;
   }
 
   async anyTenantId(): Promise<string | undefined> {

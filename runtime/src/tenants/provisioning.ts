@@ -11,6 +11,7 @@ import type { RsaSigningKey } from '../keys/rsa-key';
 import type { TenantKeyring } from '../keys/tenant-keyring';
 import type { IdentityStore, StoredClient } from '../store/identity-store';
 import type { Clock } from '../support/clock';
+import { normalizeDisplayName } from './display-name';
 import { isTenantId, TENANT_ID } from './tenant-id';
 
 /**
@@ -34,8 +35,9 @@ export class Provisioning {
    * A tenant starts with an active key and, already published, the next one, so its first
    * rotation can happen without first waiting for a new key to propagate.
    */
-  async createTenant(tenantId: string, options: { activeKey?: RsaSigningKey } = {}): Promise<{ active: string; next: string }> {
+  async createTenant(tenantId: string, options: { activeKey?: RsaSigningKey; displayName?: string } = {}): Promise<{ active: string; next: string }> {
     if (!isTenantId(tenantId)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
+    const displayName = options.displayName === undefined ? tenantId : normalizeDisplayName(options.displayName);
     // Cheap refusal before ~100 ms of key generation; the store's transaction still decides races.
     if (await this.deps.store.findSigningKeys(tenantId)) throw new TenantExists(tenantId);
     const [active, next] = await Promise.all([options.activeKey ?? generateRsaSigningKey(), generateRsaSigningKey()]);
@@ -44,6 +46,7 @@ export class Provisioning {
       tenantId,
       { active: this.deps.rotation.storedKey(tenantId, active, 'active', at), next: this.deps.rotation.storedKey(tenantId, next, 'next', at) },
       at,
+      { displayName },
     );
     this.deps.keyring.invalidate(tenantId);
     return { active: active.kid, next: next.kid };

@@ -39,10 +39,28 @@ describe.each(STORE_KINDS)('admin API with the %s store', (kind) => {
     test('a created tenant is served at once with its own issuer', async () => {
       const response = await h.admin('POST', '/admin/tenants', { tenant: 'fresh-1' });
       expect(response.status).toBe(201);
-      expect(response.json).toEqual({ tenant: 'fresh-1', issuer: `${h.base}/t/fresh-1`, keys: { active: expect.any(String), next: expect.any(String) } });
+      expect(response.json).toEqual({ tenant: 'fresh-1', display_name: 'fresh-1', issuer: `${h.base}/t/fresh-1`, keys: { active: expect.any(String), next: expect.any(String) } });
       const metadata = await h.request('GET', '/t/fresh-1/.well-known/openid-configuration');
       expect(metadata.json.issuer).toBe(`${h.base}/t/fresh-1`);
     });
+
+    test('a display name is normalised and stored; it titles the tenant\'s pages', async () => {
+      const response = await h.admin('POST', '/admin/tenants', { tenant: 'named-1', display_name: '  Cafe\u0301 <Acme>  ' });
+      expect(response.status).toBe(201);
+      expect(response.json.display_name).toBe('Caf\u00e9 <Acme>');
+      expect(await h.store.findTenantProfile('named-1')).toEqual({ displayName: 'Caf\u00e9 <Acme>' });
+      expect(await h.store.findTenantProfile('no-such-tenant')).toBeUndefined();
+    });
+
+    test.each([['', 'must be 1 to 100 characters'], ['x'.repeat(101), 'must be 1 to 100 characters'], ['two\nlines', 'control characters']])(
+      'display name %p is rejected and the tenant not created',
+      async (displayName, problem) => {
+        const response = await h.admin('POST', '/admin/tenants', { tenant: 'named-bad', display_name: displayName });
+        expect(response.status).toBe(400);
+        expect(response.json.error_description).toContain(problem);
+        expect(await h.store.findSigningKeys('named-bad')).toBeUndefined();
+      },
+    );
 
     test('a duplicate tenant is 409 and keeps its keys', async () => {
       const before = (await h.admin('GET', '/admin/tenants/shop/keys')).json;

@@ -53,7 +53,7 @@ describe.each(STORE_KINDS)('hosted sign-in in Chromium (%s store)', (kind: Store
 
   /** A tenant with one user and one public client whose only redirect URI is the test's page. */
   async function tenantWithUser(tenant: string, username: string) {
-    await h.createTenant(tenant);
+    await h.createTenant(tenant, `Browser & Co — ${tenant}`);
     const user = await h.runtime.users.create(tenant, { username, password: PASSWORD, email: `${username}@example.com` });
     const registered = await h.createClient(tenant, { token_endpoint_auth_method: 'none', redirect_uris: [target.redirectUri] });
     const config = await client.discovery(new URL(h.issuer(tenant)), registered.client_id, undefined, client.None(), { execute: [client.allowInsecureRequests] });
@@ -103,7 +103,7 @@ describe.each(STORE_KINDS)('hosted sign-in in Chromium (%s store)', (kind: Store
     // The authorization endpoint sends the browser to the sign-in page (303), which is ours, titled for the tenant.
     expect(response?.status()).toBe(200);
     expect(new URL(page.url()).href).toBe(`${h.issuer(tenant)}/sign-in`);
-    expect(await page.title()).toBe(`Sign in – ${tenant}`);
+    expect(await page.title()).toBe(`Sign in – Browser & Co — ${tenant}`);
     expect(response?.headers()['cache-control']).toBe('no-store');
     expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
 
@@ -152,7 +152,7 @@ describe.each(STORE_KINDS)('hosted sign-in in Chromium (%s store)', (kind: Store
       }
     }
     expect(statuses).toEqual([303, 303, 303, 303, 429]);
-    expect(await page.title()).toBe(`Too many failed sign-ins – ${tenant}`);
+    expect(await page.title()).toBe(`Too many failed sign-ins – Browser & Co — ${tenant}`);
     expect(await page.textContent('body')).toContain('Try again in 15 minutes');
 
     // Still blocked from this address, whatever it now claims to be, even with the right password.

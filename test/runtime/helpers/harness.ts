@@ -47,7 +47,7 @@ export interface Harness {
   /** POST a form to a tenant endpoint, e.g. form('demo', 'token', {...}, {authorization}). */
   form(tenant: string, endpoint: string, params: Record<string, string | string[]>, headers?: Record<string, string>): Promise<HttpResult>;
   admin(method: string, path: string, body?: unknown, token?: string): Promise<HttpResult>;
-  createTenant(tenant: string): Promise<void>;
+  createTenant(tenant: string, displayName?: string): Promise<void>;
   createClient(tenant: string, registration?: Record<string, unknown>): Promise<{ client_id: string; client_secret: string }>;
   close(): Promise<void>;
 }
@@ -120,8 +120,8 @@ export async function startHarness(
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     },
-    async createTenant(tenant) {
-      const result = await harness.admin('POST', '/admin/tenants', { tenant });
+    async createTenant(tenant, displayName) {
+      const result = await harness.admin('POST', '/admin/tenants', displayName === undefined ? { tenant } : { tenant, display_name: displayName });
       if (result.status !== 201) throw new Error(`creating tenant ${tenant}: ${result.status} ${result.text}`);
     },
     async createClient(tenant, registration = {}) {

@@ -214,4 +214,12 @@ CREATE TABLE sign_in_account_attempts (
 CREATE INDEX sign_in_account_attempts_age ON sign_in_account_attempts (last_failure_at);
 `,
   },
+  {
+    version: 5,
+    name: 'tenant display names',
+    // Null for tenants created before names existed: they show their id.
+    sql: `
+ALTER TABLE tenants ADD COLUMN display_name text CHECK (char_length(display_name) BETWEEN 1 AND 100);
+`,
+  },
 ];

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { InvalidStoreOptions } from '../../errors/operator-errors';
 import { ClientExists, TenantExists, TenantNotFound } from '../../errors/resource-errors';
 import { applyRotation } from '../apply-rotation';
-import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey } from '../identity-store';
+import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey, TenantProfile } from '../identity-store';
 import type { DatabaseUrlFile } from './database-url-file';
 import type { GrantStore } from '../grants/grant-store';
 import { PostgresGrantStore } from '../grants/postgres-grant-store';
@@ -80,10 +80,10 @@ export class PostgresStore implements IdentityStore {
     await this.#pool.query('SELECT 1');
   }
 
-  async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date): Promise<void> {
+  async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: TenantProfile): Promise<void> {
     await this.#transaction(async (db) => {
       try {
-        await db.query('INSERT INTO tenants (id, created_at) VALUES ($1, $2)', [tenantId, at]);
+        await db.query('INSERT INTO tenants (id, created_at, display_name) VALUES ($1, $2, $3)', [tenantId, at, profile?.displayName ?? null]);
       } catch (error) {
         if (pgCode(error) === PG_UNIQUE_VIOLATION) throw new TenantExists(tenantId);
         throw error;
@@ -91,6 +91,11 @@ export class PostgresStore implements IdentityStore {
       await insertKey(db, tenantId, keys.active);
       await insertKey(db, tenantId, keys.next);
     });
+  }
+
+  async findTenantProfile(tenantId: string): Promise<TenantProfile | undefined> {
+    const { rows } = await this.#pool.query<{ id: string; display_name: string | null }>('SELECT id, display_name FROM tenants WHERE id = $1', [tenantId]);
+    return rows[0] ? { displayName: rows[0].display_name ?? rows[0].id } : undefined;
   }
 
   async anyTenantId(): Promise<string | undefined> {
