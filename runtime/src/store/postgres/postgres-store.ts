@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { InvalidStoreOptions } from '../../errors/operator-errors';
 import { ClientExists, TenantExists, TenantNotFound } from '../../errors/resource-errors';
 import { applyRotation } from '../apply-rotation';
+import { inTransaction } from './transaction';
 import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey, TenantProfile } from '../identity-store';
 import type { DatabaseUrlFile } from './database-url-file';
 import type { GrantStore } from '../grants/grant-store';
@@ -227,19 +228,8 @@ export class PostgresStore implements IdentityStore {
     await this.#pool.end();
   }
 
-  async #transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-    const db = await this.#pool.connect();
-    try {
-      await db.query('BEGIN');
-      const result = await work(db);
-      await db.query('COMMIT');
-      return result;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
+  #transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 }
 

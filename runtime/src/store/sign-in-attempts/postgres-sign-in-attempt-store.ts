@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { IpAttempts } from '../../sign-in-protection/ip-attempts';
 import type { SignInAttemptStore } from '../../sign-in-protection/sign-in-attempt-store';
+import { inTransaction } from '../postgres/transaction';
 
 /**
  * Attempt counters in PostgreSQL (migration 4), shared by every replica. An IP's state changes
@@ -16,9 +17,7 @@ export class PostgresSignInAttemptStore implements SignInAttemptStore {
   }
 
   async updateIp<T>(tenantId: string, ip: string, at: Date, change: (state: IpAttempts) => { state: IpAttempts; result: T }): Promise<T> {
-    const db = await this.#pool.connect();
-    try {
-      await db.query('BEGIN');
+    return inTransaction(this.#pool, async (db) => {
       // Create the row if missing, then lock it: concurrent first failures meet on the primary key.
       await db.query(
         `INSERT INTO sign_in_ip_attempts (tenant_id, ip, failures, account_keys, blocks, updated_at)
@@ -39,14 +38,8 @@ export class PostgresSignInAttemptStore implements SignInAttemptStore {
           WHERE tenant_id = $1 AND ip = $2`,
         [tenantId, ip, state.failures, state.windowStartedAt, state.accountKeys, state.blockedUntil, state.blocks, at],
       );
-      await db.query('COMMIT');
       return result;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
+    });
   }
 
   async findIpBlock(tenantId: string, ip: string): Promise<Date | null> {

@@ -4,6 +4,7 @@ import { UserExists, UserNotFound } from '../../errors/user-errors';
 import type { StoredPassword, User } from '../../users/user';
 import type { UserStore } from '../../users/user-store';
 import { usernameKey } from '../../users/username';
+import { inTransaction } from '../postgres/transaction';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
@@ -22,25 +23,21 @@ export class PostgresUserStore implements UserStore {
   }
 
   async createUser(user: User, password: StoredPassword | null): Promise<void> {
-    const db = await this.#pool.connect();
     try {
-      await db.query('BEGIN');
-      await db.query(
-        `INSERT INTO users (tenant_id, id, username, username_key, email, name, phone, status, authorities, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [user.tenantId, user.id, user.username, usernameKey(user.username), user.email, user.name, user.phone, user.status, user.authorities, user.createdAt, user.updatedAt],
-      );
-      if (password) {
-        await db.query('INSERT INTO passwords (tenant_id, user_id, phc, changed_at) VALUES ($1, $2, $3, $4)', [user.tenantId, user.id, password.phc, password.changedAt]);
-      }
-      await db.query('COMMIT');
+      await inTransaction(this.#pool, async (db) => {
+        await db.query(
+          `INSERT INTO users (tenant_id, id, username, username_key, email, name, phone, status, authorities, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [user.tenantId, user.id, user.username, usernameKey(user.username), user.email, user.name, user.phone, user.status, user.authorities, user.createdAt, user.updatedAt],
+        );
+        if (password) {
+          await db.query('INSERT INTO passwords (tenant_id, user_id, phc, changed_at) VALUES ($1, $2, $3, $4)', [user.tenantId, user.id, password.phc, password.changedAt]);
+        }
+      });
     } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
       if (pgCode(error) === PG_UNIQUE_VIOLATION) throw new UserExists();
       if (pgCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new TenantNotFound(user.tenantId);
       throw error;
-    } finally {
-      db.release();
     }
   }
 
@@ -70,19 +67,11 @@ export class PostgresUserStore implements UserStore {
 
   /** The user, its password (cascade) and its grants with their codes and refresh tokens (migration 3), in one transaction. */
   async deleteUser(tenantId: string, userId: string): Promise<void> {
-    const db = await this.#pool.connect();
-    try {
-      await db.query('BEGIN');
+    await inTransaction(this.#pool, async (db) => {
       const { rowCount } = await db.query('DELETE FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
       if (rowCount === 0) throw new UserNotFound(userId);
       await db.query('DELETE FROM grants WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
-      await db.query('COMMIT');
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
+    });
   }
 
   async findPassword(tenantId: string, userId: string): Promise<StoredPassword | undefined> {
