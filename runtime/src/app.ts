@@ -8,6 +8,7 @@ import { authorizeRoutes } from './authorize/plugin';
 import { SignedCookies } from './authorize/signed-cookies';
 import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientDirectory } from './clients/client-directory';
+import { answerFrameworkError } from './errors/framework-errors';
 import type { SecretHasher } from './clients/secret-hasher';
 import { KeyRotation } from './keys/key-rotation';
 import type { KeySealer } from './keys/key-sealer';
@@ -154,6 +155,8 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     bodyLimit: 64 * 1024,
     // Client ids and tenant ids are short; long path parameters are attacks.
     routerOptions: { maxParamLength: 128 },
+    // ...and answered in the OAuth error shape, not Fastify's (errors/framework-errors.ts).
+    frameworkErrors: answerFrameworkError,
     // Reject what the schemas do not allow instead of silently dropping or coercing it: an admin
     // request with a misspelt field must fail, not create something else than was asked for.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },

@@ -2,6 +2,7 @@ import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors';
 import type { IdentityStore } from '../store/identity-store';
 import type { Clock } from '../support/clock';
+import { isClientId } from './client-directory';
 import type { ClientDirectory, KnownClient } from './client-directory';
 import type { SecretHasher } from './secret-hasher';
 
@@ -11,10 +12,15 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 /** Asymmetric JWS algorithms accepted in client assertions; `none` and HS* never (RFC 8725 §3.1). */
 export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
-/** Clock skew tolerated on assertion exp/nbf/iat. */
+/** Clock skew tolerated on assertion exp/nbf/iat: an iat up to this far in the future is accepted. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 /** Assertions valid for longer would have to be remembered longer for replay detection. */
 const MAX_ASSERTION_LIFETIME_SECONDS = 600;
+/**
+ * An assertion is used moments after it is made (RFC 7523 §3 item 6 lets the server bound iat);
+ * one issued longer ago was kept or intercepted, and is refused even if its exp is still ahead.
+ */
+const MAX_ASSERTION_AGE_SECONDS = 300;
 
 /**
  * The body parameters of client authentication (RFC 6749 §2.3.1, RFC 7521 §4.2). Each is a single
@@ -29,11 +35,8 @@ export interface ClientAuthenticationParams {
 
 export interface AuthenticationRequest {
   tenantId: string;
-  /** The tenant's issuer and token endpoint: both are accepted as assertion `aud`. */
+  /** The tenant's issuer identifier (RFC 8414): the only `aud` a client assertion may carry. */
   issuer: string;
-  tokenEndpoint: string;
-  /** The URL of the endpoint being called (token, introspection or revocation). */
-  endpoint: string;
   authorization: string | undefined;
   params: Readonly<ClientAuthenticationParams>;
   /**
@@ -70,9 +73,20 @@ export class ClientAuthenticator {
     return this.#assertion(request);
   }
 
-  async #public(tenantId: string, clientId: string): Promise<KnownClient> {
+  /**
+   * The registered client, or invalid_client. An id outside the registration alphabet (a NUL,
+   * a newline, any control character) is refused before any lookup, so it can neither match
+   * another client nor reach the store or a log line.
+   */
+  async #find(tenantId: string, clientId: string): Promise<KnownClient> {
+    if (!isClientId(clientId)) throw new InvalidClient('client authentication failed', { detail: 'client_id has characters no client id has' });
     const client = await this.deps.clients.find(tenantId, clientId);
     if (!client) throw new InvalidClient('client authentication failed', { detail: 'no such client' });
+    return client;
+  }
+
+  async #public(tenantId: string, clientId: string): Promise<KnownClient> {
+    const client = await this.#find(tenantId, clientId);
     // A confidential client must prove itself; its client_id alone is public knowledge.
     if (client.authMethod !== 'none') throw new InvalidClient('client authentication failed', { detail: `a ${client.authMethod} client sent no credentials` });
     return client;
@@ -101,9 +115,8 @@ export class ClientAuthenticator {
   }
 
   async #secret(tenantId: string, clientId: string, secret: string, method: 'client_secret_basic' | 'client_secret_post'): Promise<KnownClient> {
-    const client = await this.deps.clients.find(tenantId, clientId);
-    // One description for all three, so a caller cannot probe which client ids exist.
-    if (!client) throw new InvalidClient('client authentication failed', { detail: 'no such client' });
+    // One description for every failure, so a caller cannot probe which client ids exist.
+    const client = await this.#find(tenantId, clientId);
     if (!client.secretHash) throw new InvalidClient('client authentication failed', { detail: `a ${client.authMethod} client has no secret` });
     if (!this.deps.hasher.verify(secret, client.secretHash)) throw new InvalidClient('client authentication failed', { detail: 'wrong secret' });
     if (client.authMethod !== method) throw new InvalidClient(`client is registered for ${client.authMethod}`);
@@ -121,29 +134,40 @@ export class ClientAuthenticator {
     if (bodyClientId !== undefined && bodyClientId !== clientId) {
       throw new InvalidRequest('client_id does not match the client assertion');
     }
-    const client = await this.deps.clients.find(request.tenantId, clientId);
-    if (!client) throw new InvalidClient('client authentication failed', { detail: 'no such client' });
+    const client = await this.#find(request.tenantId, clientId);
     if (!client.keys) throw new InvalidClient('client authentication failed', { detail: `a ${client.authMethod} client has no registered keys` });
     if (client.authMethod !== 'private_key_jwt') throw new InvalidClient(`client is registered for ${client.authMethod}`);
 
     const now = new Date(this.deps.clock.now());
     let exp: number;
     let jti: string;
+    let aud: string | string[];
     try {
       const { payload } = await jwtVerify(assertion, client.keys, {
         issuer: clientId,
         subject: clientId,
-        // RFC 7523 §3 item 3: aud identifies the authorization server.
-        audience: [request.issuer, request.tokenEndpoint, request.endpoint],
         algorithms: ASSERTION_ALGORITHMS,
-        requiredClaims: ['exp', 'jti'],
+        requiredClaims: ['exp', 'iat', 'jti', 'aud'],
+        // iat no later than now + skew and no earlier than MAX_ASSERTION_AGE_SECONDS ago.
+        maxTokenAge: MAX_ASSERTION_AGE_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: now,
       });
       exp = payload.exp!;
       jti = payload.jti!;
+      aud = payload.aud!;
     } catch (error) {
       throw new InvalidClient('client_assertion is invalid, expired or not signed by a registered key', { detail: joseDetail(error) });
+    }
+    // draft-ietf-oauth-rfc7523bis, updating RFC 7523 §3 item 3: the server "MUST reject any JWT
+    // that does not contain its issuer identifier as its sole audience value", compared by simple
+    // string comparison (RFC 3986 §6.2.1); "the token endpoint URL of the authorization server
+    // MUST NOT be used as an audience value", and aud "MUST be a JSON string, and not a
+    // single-valued JSON array". An assertion whose audience is an endpoint URL, or a list, can be
+    // made to name a server the client did not mean and be replayed by it (audience injection).
+    // https://datatracker.ietf.org/doc/draft-ietf-oauth-rfc7523bis/
+    if (aud !== request.issuer) {
+      throw new InvalidClient('client_assertion aud must be exactly the issuer identifier', { detail: 'aud is not the sole issuer identifier' });
     }
     if (exp - now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_SECONDS) {
       throw new InvalidClient(`client_assertion must expire within ${MAX_ASSERTION_LIFETIME_SECONDS} seconds`);

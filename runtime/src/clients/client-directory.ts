@@ -3,6 +3,8 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { IdentityStore, StoredClient } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import { TtlCache } from '../support/ttl-cache';
+import { isTenantId } from '../tenants/tenant-id';
+import { CLIENT_ID } from './client-registration';
 
 /** A stored client plus what authenticating it needs, prepared once per cache load. */
 export interface KnownClient extends StoredClient {
@@ -26,7 +28,7 @@ export class ClientDirectory {
       maxEntries: 50_000,
       onStaleServed: options.onStaleServed,
       load: async (key) => {
-        const [tenantId, clientId] = key.split('\0') as [string, string];
+        const [tenantId, clientId] = JSON.parse(key) as [string, string];
         const client = await options.store.findClient(tenantId, clientId);
         if (!client) return undefined;
         return client.jwks ? { ...client, keys: createLocalJWKSet(client.jwks as never) } : client;
@@ -34,12 +36,28 @@ export class ClientDirectory {
     });
   }
 
-  find(tenantId: string, clientId: string): Promise<KnownClient | undefined> {
-    return this.#cache.get(`${tenantId}\0${clientId}`);
+  /**
+   * The client, or undefined for an id no client can have. Ids are checked against the alphabets
+   * registration enforces (CLIENT_ID, TENANT_ID) before the cache or the store sees them: once,
+   * the cache key `<tenant>\0<client>` was split again on NUL, so `client\0junk` loaded `client`.
+   */
+  async find(tenantId: string, clientId: string): Promise<KnownClient | undefined> {
+    if (!isClientId(clientId) || !isTenantId(tenantId)) return undefined;
+    return this.#cache.get(cacheKey(tenantId, clientId));
   }
 
   /** After this instance creates a client, so a cached "not found" does not hide it. */
   forget(tenantId: string, clientId: string): void {
-    this.#cache.delete(`${tenantId}\0${clientId}`);
+    this.#cache.delete(cacheKey(tenantId, clientId));
   }
+}
+
+/** Whether a string can be a registered client id: no control characters, no separators, at most 128 characters. */
+export function isClientId(value: string): boolean {
+  return CLIENT_ID.test(value);
+}
+
+/** JSON, not a separator: no id can make one key read as another. */
+function cacheKey(tenantId: string, clientId: string): string {
+  return JSON.stringify([tenantId, clientId]);
 }

@@ -24,7 +24,12 @@ export function oauthErrorHandler(ctx: TokenServiceContext) {
 
     if (error instanceof TenantNotFound) {
       if (endpoint) ctx.metrics.failures.inc({ endpoint, reason: error.code });
-      reply.code(error.status).send({ error: error.code, error_description: describe(error.description) });
+      // RFC 6749 §5.1/§5.2: no error of an OAuth endpoint is kept by a cache, this one included.
+      reply
+        .code(error.status)
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .send({ error: error.code, error_description: describe(error.description) });
       return;
     }
 

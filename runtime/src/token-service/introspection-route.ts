@@ -23,8 +23,6 @@ export function introspectionRoute(app: FastifyInstance, ctx: TokenServiceContex
       await ctx.authenticator.authenticate({
         tenantId,
         issuer,
-        tokenEndpoint: ctx.issuers.endpoint(tenantId, 'token'),
-        endpoint: ctx.issuers.endpoint(tenantId, 'introspect'),
         authorization: request.headers.authorization,
         params: request.body,
       });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequest } from '../errors/oauth-errors';
 import { epochSeconds } from '../support/clock';
 import { verifyAccessToken } from '../tokens/token-verifier';
 import { requireTenant } from './context';
@@ -10,9 +9,10 @@ import type { TokenOperationBody } from './schemas';
 /**
  * RFC 7009 token revocation. Invalid, expired, foreign or already revoked tokens get 200
  * (§2.2: "invalid tokens do not cause an error response"); token_type_hint is ignored, as §2.1
- * permits, since access tokens are the only kind issued. A valid token of another client is
- * refused (§2.1: the server "verifies whether the token was issued to the client making the
- * revocation request").
+ * permits, since access tokens are the only kind issued. A valid token of another client is left
+ * alone (§2.1: the server "verifies whether the token was issued to the client making the
+ * revocation request") but answered exactly like an invalid one: an error would tell any client
+ * of the tenant that a token it found is valid, and whose it is.
  */
 export function revocationRoute(app: FastifyInstance, ctx: TokenServiceContext): void {
   app.post<{ Params: { tenant: string }; Body: TokenOperationBody }>(
@@ -25,14 +25,13 @@ export function revocationRoute(app: FastifyInstance, ctx: TokenServiceContext):
       const client = await ctx.authenticator.authenticate({
         tenantId,
         issuer,
-        tokenEndpoint: ctx.issuers.endpoint(tenantId, 'token'),
-        endpoint: ctx.issuers.endpoint(tenantId, 'revoke'),
         authorization: request.headers.authorization,
         params: request.body,
       });
       const claims = verifyAccessToken(request.body.token, keys, { issuer, tenant: tenantId, nowSeconds: epochSeconds(ctx.clock) });
-      if (claims) {
-        if (claims.client_id !== client.clientId) throw new InvalidRequest('client is not authorized to revoke the presented token');
+      if (claims && claims.client_id !== client.clientId) {
+        request.log.warn({ tenant: tenantId, client_id: client.clientId, reason: 'token of another client' }, 'revocation ignored');
+      } else if (claims) {
         // Kept until the token would have expired anyway; after that, expiry alone rejects it.
         await ctx.store.revokeToken(tenantId, claims.jti, new Date(claims.exp * 1000));
         request.log.info({ tenant: tenantId, client_id: client.clientId, jti: claims.jti }, 'access token revoked');

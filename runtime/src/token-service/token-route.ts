@@ -42,14 +42,11 @@ export function tokenRoute(app: FastifyInstance, ctx: TokenServiceContext): void
       if (block.blocked) throw new TooManyAttempts(block.retryAfterSeconds);
 
       const issuer = ctx.issuers.issuer(tenantId);
-      const tokenEndpoint = ctx.issuers.endpoint(tenantId, 'token');
       let client;
       try {
         client = await ctx.authenticator.authenticate({
           tenantId,
           issuer,
-          tokenEndpoint,
-          endpoint: tokenEndpoint,
           authorization: request.headers.authorization,
           params: body,
           allowPublic: grantType !== 'client_credentials',
@@ -72,16 +69,16 @@ export function tokenRoute(app: FastifyInstance, ctx: TokenServiceContext): void
 
       if (grantType === 'authorization_code') {
         const response = await redeemAuthorizationCode(ctx, { tenantId, keys, client, body });
-        ctx.metrics.tokensIssued.inc({ tenant: tenantId });
+        ctx.metrics.tokensIssued.inc({ grant_type: 'authorization_code' });
         return response;
       }
       if (grantType === 'refresh_token') {
         const response = await refreshGrant(ctx, { tenantId, keys, client, body });
-        ctx.metrics.tokensIssued.inc({ tenant: tenantId });
+        ctx.metrics.tokensIssued.inc({ grant_type: 'refresh_token' });
         return response;
       }
       const response = issueAccessToken({ issuer, tenantId, client, scope: body.scope, resource: body.resource }, keys.signer, epochSeconds(ctx.clock));
-      ctx.metrics.tokensIssued.inc({ tenant: tenantId });
+      ctx.metrics.tokensIssued.inc({ grant_type: 'client_credentials' });
       request.log.debug({ tenant: tenantId, client_id: client.clientId, kid: keys.signer.kid }, 'access token issued');
       return response;
     },

@@ -48,6 +48,8 @@ describe('what the client sees and what the operator logs', () => {
       .setIssuer(clientId)
       .setSubject(clientId)
       .setAudience(h.issuer('acme'))
+      // Issued recently enough (iat is bounded too), so exp is what fails.
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
       .sign(pair.privateKey);
     const response = await h.form('acme', 'token', { ...grant, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: expired });

@@ -208,16 +208,54 @@ describe.each(STORE_KINDS)('OAuth error paths with the %s store', (kind) => {
         .setIssuer(clientId)
         .setSubject(clientId)
         .setAudience(claims.aud ?? h.issuer('acme'))
-        .setIssuedAt(now)
+        .setIssuedAt(claims.iat ?? now)
         .setExpirationTime(claims.exp ?? now + 60)
         .sign(signingKey);
     };
     const withAssertion = async (value: string, type = JWT_BEARER) =>
       h.form('acme', 'token', { ...grant, client_assertion_type: type, client_assertion: value });
 
-    test('a valid assertion works, with the issuer or the token endpoint as audience', async () => {
+    test('a valid assertion works with the issuer as audience', async () => {
       expect((await withAssertion(await assertion())).status).toBe(200);
-      expect((await withAssertion(await assertion({ aud: tokenEndpoint() }))).status).toBe(200);
+    });
+
+    // draft-ietf-oauth-rfc7523bis: aud is the issuer identifier and nothing else (audience injection).
+    test.each([
+      ['the token endpoint URL', () => tokenEndpoint()],
+      ['the introspection endpoint URL', () => `${h.issuer('acme')}/introspect`],
+      ['an array of the issuer and the token endpoint', () => [h.issuer('acme'), tokenEndpoint()]],
+      ['an array of the issuer and another server', () => [h.issuer('acme'), 'https://other.example.com']],
+      ['the issuer with a trailing slash', () => `${h.issuer('acme')}/`],
+      ['an empty array', () => [] as string[]],
+      ['a single-valued array (the draft requires a JSON string)', () => [h.issuer('acme')]],
+    ])('an assertion whose aud is %s is invalid_client', async (_name, aud) => {
+      const response = await withAssertion(await assertion({ aud: aud() }));
+      expectOAuthError(response, 401, 'invalid_client');
+    });
+
+    test('an assertion issued more than 5 minutes ago is invalid_client, even with exp still ahead', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      expectOAuthError(await withAssertion(await assertion({ iat: now - 400, exp: now + 60 })), 401, 'invalid_client');
+      // Inside the bound it works: the bound, not the signature, refused the first.
+      expect((await withAssertion(await assertion({ iat: now - 240, exp: now + 60 }))).status).toBe(200);
+    });
+
+    test('an assertion issued in the future beyond the clock skew is invalid_client', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      expectOAuthError(await withAssertion(await assertion({ iat: now + 120, exp: now + 300 })), 401, 'invalid_client');
+      expect((await withAssertion(await assertion({ iat: now + 10, exp: now + 300 }))).status).toBe(200);
+    });
+
+    test('an assertion without iat is invalid_client', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const noIat = await new jose.SignJWT({ jti: crypto.randomUUID() })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer(clientId)
+        .setSubject(clientId)
+        .setAudience(h.issuer('acme'))
+        .setExpirationTime(now + 60)
+        .sign(key.privateKey);
+      expectOAuthError(await withAssertion(noIat), 401, 'invalid_client');
     });
 
     test('a replayed assertion (same jti) is invalid_client (RFC 7523 section 3)', async () => {
@@ -318,9 +356,14 @@ describe.each(STORE_KINDS)('OAuth error paths with the %s store', (kind) => {
       expectOAuthError(response, 400, 'invalid_request');
     });
 
-    test("revoking another client's token is refused and leaves it active", async () => {
-      const response = await h.form('acme', 'revoke', { token, client_id: postClient.client_id, client_secret: postClient.client_secret });
-      expectOAuthError(response, 400, 'invalid_request');
+    test("revoking another client's token leaves it active and answers as for an invalid token (RFC 7009 section 2.2)", async () => {
+      const other = { client_id: postClient.client_id, client_secret: postClient.client_secret };
+      const foreign = await h.form('acme', 'revoke', { token, ...other });
+      const garbage = await h.form('acme', 'revoke', { token: 'not-a-token', ...other });
+      // Nothing in the answer tells the caller that the token it found is valid.
+      const visible = (r: HttpResult) => ({ status: r.status, text: r.text, cacheControl: r.headers.get('cache-control'), type: r.headers.get('content-type') });
+      expect(visible(foreign)).toEqual(visible(garbage));
+      expect(visible(foreign)).toMatchObject({ status: 200, text: '', cacheControl: 'no-store' });
       expect((await h.form('acme', 'introspect', { token }, auth())).json.active).toBe(true);
     });
 
