@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CLIENT_ID } from '../../../runtime/src/clients/client-registration';
 import { SMOKE_CLIENT_FIELDS, MIN_SMOKE_CLIENT_SECRET_LENGTH } from '../../../runtime/src/config/smoke-client-config';
-import { isTenantId, TENANT_ID } from '../../../runtime/src/tenants/tenant-id';
+import { isTenantId, TENANT_ID } from '../../../runtime/src/identifiers/tenant-id';
 
 /**
  * IAM path of the smoke reader role. The role's name is fixed (the pipeline grants

@@ -7,7 +7,7 @@ import type { IdentityStore, StoredSigningKey } from '../store/identity-store';
 import type { IssuerUrls } from '../tenants/issuer-urls';
 import type { UserDirectory } from '../users/user-directory';
 import type { Provisioning } from '../tenants/provisioning';
-import { isTenantId } from '../tenants/tenant-id';
+import { isTenantId } from '../identifiers/tenant-id';
 import type { AdminCredential } from './admin-credential';
 import { createClientSchema, createTenantSchema, tenantSchema } from './schemas';
 import { userRoutes } from './user-routes';

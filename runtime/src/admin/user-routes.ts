@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TenantNotFound } from '../errors/resource-errors';
 import { UserNotFound } from '../errors/user-errors';
-import { isTenantId } from '../tenants/tenant-id';
+import { isTenantId } from '../identifiers/tenant-id';
 import type { User } from '../users/user';
 import type { NewUser, UserChanges, UserDirectory } from '../users/user-directory';
 import { createUserSchema, findUserSchema, setPasswordSchema, updateUserSchema, userSchema } from './user-schemas';

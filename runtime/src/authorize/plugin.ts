@@ -5,7 +5,7 @@ import { parseFormBody } from '../oauth/form-body';
 import { signInLog } from '../sign-in-protection/sign-in-log';
 import type { BlockDecision } from '../sign-in-protection/sign-in-guard';
 import { verifyIdTokenHint } from '../tokens/id-token';
-import { isTenantId } from '../tenants/tenant-id';
+import { isTenantId } from '../identifiers/tenant-id';
 import type { User } from '../users/user';
 import { AuthorizationPageError, AuthorizationRedirectError } from './authorization-errors';
 import { parseAuthorizationRequest, redirectTo } from './authorization-request';

@@ -3,7 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { IdentityStore, StoredClient } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import { TtlCache } from '../support/ttl-cache';
-import { isTenantId } from '../tenants/tenant-id';
+import { isTenantId } from '../identifiers/tenant-id';
 import { CLIENT_ID } from './client-registration';
 
 /** A stored client plus what authenticating it needs, prepared once per cache load. */

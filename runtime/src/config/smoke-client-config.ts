@@ -1,7 +1,7 @@
 import { CLIENT_ID } from '../clients/client-registration';
 import { ConfigError } from '../errors/operator-errors';
 import type { SmokeClientSpec } from '../tenants/smoke-client';
-import { TENANT_ID } from '../tenants/tenant-id';
+import { TENANT_ID } from '../identifiers/tenant-id';
 import { optional } from './env';
 import type { Env } from './env';
 

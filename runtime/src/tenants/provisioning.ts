@@ -12,7 +12,7 @@ import type { TenantKeyring } from '../keys/tenant-keyring';
 import type { IdentityStore, StoredClient } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import { normalizeDisplayName } from './display-name';
-import { isTenantId, TENANT_ID } from './tenant-id';
+import { isTenantId, TENANT_ID } from '../identifiers/tenant-id';
 
 /**
  * The admin operations that create things: tenants with their own keys, and clients with

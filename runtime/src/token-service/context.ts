@@ -10,7 +10,7 @@ import type { AccountPseudonyms } from '../sign-in-protection/account-pseudonyms
 import type { SignInGuard } from '../sign-in-protection/sign-in-guard';
 import type { IssuerUrls } from '../tenants/issuer-urls';
 import type { UserStore } from '../users/user-store';
-import { isTenantId } from '../tenants/tenant-id';
+import { isTenantId } from '../identifiers/tenant-id';
 
 /** What the token service's routes need; passed as plugin options. */
 export interface TokenServiceContext {

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidClient, InvalidRequest, OAuthError, RequestTooLarge, ServerError } from '../errors/oauth-errors';
 import { TenantNotFound } from '../errors/resource-errors';
 import { RuntimeError } from '../errors/runtime-error';
-import { isTenantId } from '../tenants/tenant-id';
+import { isTenantId } from '../identifiers/tenant-id';
 import type { TokenServiceContext } from './context';
 import { TooManyAttempts } from './too-many-attempts';
 

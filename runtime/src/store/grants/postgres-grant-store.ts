@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from '../postgres/transaction';
+import { inTransaction } from '../sql/transaction';
 import type {
   CodeRedemption,
   GrantStore,

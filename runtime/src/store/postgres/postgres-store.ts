@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { InvalidStoreOptions } from '../../errors/operator-errors';
 import { ClientExists, TenantExists, TenantNotFound } from '../../errors/resource-errors';
 import { applyRotation } from '../apply-rotation';
-import { inTransaction } from './transaction';
+import { inTransaction } from '../sql/transaction';
 import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey, TenantProfile } from '../identity-store';
 import type { DatabaseUrlFile } from './database-url-file';
 import type { GrantStore } from '../grants/grant-store';

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { IpAttempts } from '../../sign-in-protection/ip-attempts';
 import type { SignInAttemptStore } from '../../sign-in-protection/sign-in-attempt-store';
-import { inTransaction } from '../postgres/transaction';
+import { inTransaction } from '../sql/transaction';
 
 /**
  * Attempt counters in PostgreSQL (migration 4), shared by every replica. An IP's state changes

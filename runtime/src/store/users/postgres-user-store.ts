@@ -4,7 +4,7 @@ import { UserExists, UserNotFound } from '../../errors/user-errors';
 import type { StoredPassword, User } from '../../users/user';
 import type { UserStore } from '../../users/user-store';
 import { usernameKey } from '../../users/username';
-import { inTransaction } from '../postgres/transaction';
+import { inTransaction } from '../sql/transaction';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
