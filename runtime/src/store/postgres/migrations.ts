@@ -222,4 +222,64 @@ CREATE INDEX sign_in_account_attempts_age ON sign_in_account_attempts (last_fail
 ALTER TABLE tenants ADD COLUMN display_name text CHECK (char_length(display_name) BETWEEN 1 AND 100);
 `,
   },
+  {
+    version: 6,
+    name: 'event outbox',
+    // The transactional outbox (store/outbox/postgres-outbox.ts): an event is inserted in the
+    // transaction of the change it records and published to RabbitMQ by the relay. `position`
+    // gives the relay its order (ids are random); the partial index keeps the relay's scan to
+    // the unsent rows however many sent ones remain.
+    sql: `
+CREATE TABLE event_outbox (
+  id           uuid PRIMARY KEY,
+  position     bigint GENERATED ALWAYS AS IDENTITY,
+  kind         text NOT NULL CHECK (kind IN ('audit', 'security')),
+  tenant       text NOT NULL,
+  action       text NOT NULL,
+  routing_key  text NOT NULL,
+  occurred_at  timestamptz NOT NULL,
+  payload      jsonb NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  sent_at      timestamptz,
+  attempts     integer NOT NULL DEFAULT 0 CHECK (attempts >= 0)
+);
+CREATE INDEX event_outbox_unsent ON event_outbox (position) WHERE sent_at IS NULL;
+CREATE INDEX event_outbox_sent ON event_outbox (sent_at) WHERE sent_at IS NOT NULL;
+`,
+  },
+  {
+    version: 7,
+    name: 'audit trail: hash-chained events and chain heads per tenant',
+    // No foreign key to tenants: denied attempts are audited too, and a tenant's trail must
+    // outlive the tenant. audit_heads holds each chain's end; appends lock it (FOR UPDATE) so a
+    // tenant's chain never forks, and verify compares against it so a deleted last event shows.
+    sql: `
+CREATE TABLE audit_heads (
+  tenant_id      text PRIMARY KEY,
+  last_sequence  bigint NOT NULL CHECK (last_sequence >= 0),
+  last_hash      text NOT NULL CHECK (last_hash ~ '^[0-9a-f]{64}$')
+);
+
+CREATE TABLE audit_events (
+  tenant_id        text NOT NULL,
+  sequence         bigint NOT NULL CHECK (sequence > 0),
+  id               text NOT NULL UNIQUE,
+  time             timestamptz NOT NULL,
+  actor_type       text NOT NULL CHECK (actor_type IN ('user', 'client', 'anonymous')),
+  actor_id         text,
+  actor_client_id  text,
+  action           text NOT NULL,
+  target_type      text NOT NULL,
+  target_id        text,
+  outcome          text NOT NULL CHECK (outcome IN ('success', 'denied', 'failed')),
+  source_ip        text,
+  request_id       text,
+  previous_hash    text NOT NULL CHECK (previous_hash ~ '^[0-9a-f]{64}$'),
+  hash             text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+  PRIMARY KEY (tenant_id, sequence),
+  CHECK ((actor_type = 'anonymous') = (actor_id IS NULL))
+);
+CREATE INDEX audit_events_time ON audit_events (tenant_id, time);
+`,
+  },
 ];
