@@ -23,13 +23,32 @@ export const PIPELINE_SYNTH_COMMAND = 'npx cdk synth PipelineStack';
  * BrandStage per brand and region, deployed in parallel, each preceded by
  * `brandstack preflight` and followed by a smoke test and `brandstack verify`.
  */
-/** PostgreSQL (password auth on loopback) and RabbitMQ (guest/guest on loopback) for `npm test` on the CodeBuild image. */
+/**
+ * What `npm test` needs on the CodeBuild standard image (Ubuntu 22.04), the same services
+ * developers' machines run: PostgreSQL (password auth on loopback), RabbitMQ (guest/guest on
+ * loopback), MongoDB Community 8.0 on loopback (so the MongoDB contract suites run for real here,
+ * https://www.mongodb.com/docs/v8.0/tutorial/install-mongodb-on-ubuntu/), and a Chromium-family
+ * browser at /usr/bin/chromium for the browser tests. Ubuntu 22.04 ships Chromium only as a snap,
+ * which does not run in a build container, so the build host takes Google's Chrome package and
+ * links it where the tests look (test/runtime/helpers/browser.ts).
+ */
 export const TEST_SERVICES_INSTALL_COMMANDS = [
-  'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql rabbitmq-server',
+  'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql rabbitmq-server gnupg curl',
   'pg_ctlcluster $(ls /etc/postgresql) main start',
   "su postgres -c \"psql -qc \\\"ALTER USER postgres PASSWORD 'postgres'\\\"\" && su postgres -c 'createdb test'",
   'rabbitmq-server -detached && timeout 60 sh -c "until rabbitmq-diagnostics -q ping; do sleep 2; done"',
+  'curl -fsSL https://www.mongodb.org/static/pgp/server-8.0.asc | gpg --dearmor -o /usr/share/keyrings/mongodb-server-8.0.gpg',
+  'echo "deb [ arch=amd64,arm64 signed-by=/usr/share/keyrings/mongodb-server-8.0.gpg ] https://repo.mongodb.org/apt/ubuntu jammy/mongodb-org/8.0 multiverse" > /etc/apt/sources.list.d/mongodb-org-8.0.list',
+  'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mongodb-org',
+  'mkdir -p /tmp/mongo && mongod --fork --bind_ip 127.0.0.1 --dbpath /tmp/mongo --logpath /tmp/mongod.log',
+  'test -x /usr/bin/chromium || (curl -fsSLo /tmp/chrome.deb https://dl.google.com/linux/direct/google-chrome-stable_current_amd64.deb && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/chrome.deb && ln -sf /usr/bin/google-chrome /usr/bin/chromium)',
 ];
+
+/** Where `npm test` on the build host finds its services. */
+export const TEST_SERVICES_ENV = {
+  BRANDSTACK_TEST_PG_URL: 'postgres://postgres:postgres@127.0.0.1:5432/test',
+  BRANDSTACK_TEST_MONGO_URL: 'mongodb://127.0.0.1:27017',
+};
 
 export class PipelineStack extends Stack {
   readonly pipeline: CodePipeline;
@@ -67,7 +86,7 @@ export class PipelineStack extends Stack {
         // The runtime's integration tests talk to a real PostgreSQL and RabbitMQ,
         // as on developers' machines: install and start both on the build host.
         installCommands: TEST_SERVICES_INSTALL_COMMANDS,
-        env: { BRANDSTACK_TEST_PG_URL: 'postgres://postgres:postgres@127.0.0.1:5432/test' },
+        env: TEST_SERVICES_ENV,
         commands: ['npm ci', 'npm test', PIPELINE_SYNTH_COMMAND],
       }),
     });

@@ -78,9 +78,14 @@ test('the synth step runs npm ci, then npm test, then cdk synth PipelineStack', 
   expect(install.some((c) => /apt-get install .*postgresql rabbitmq-server/.test(c))).toBe(true);
   expect(install.some((c) => c.includes('pg_ctlcluster') && c.includes('start'))).toBe(true);
   expect(install.some((c) => c.startsWith('rabbitmq-server -detached'))).toBe(true);
-  expect(projectOf(stage('Build').Actions[0]).Environment.EnvironmentVariables).toContainEqual(
-    expect.objectContaining({ Name: 'BRANDSTACK_TEST_PG_URL', Value: 'postgres://postgres:postgres@127.0.0.1:5432/test' }),
-  );
+  // MongoDB Community on loopback, so the MongoDB contract suites run for real in the pipeline (they cannot here).
+  expect(install.some((c) => /apt-get install .*mongodb-org/.test(c))).toBe(true);
+  expect(install.some((c) => c.startsWith('mkdir -p /tmp/mongo && mongod --fork --bind_ip 127.0.0.1'))).toBe(true);
+  // The browser tests look for /usr/bin/chromium; the Ubuntu build image has none, so one is linked there.
+  expect(install.some((c) => c.startsWith('test -x /usr/bin/chromium ||') && c.includes('ln -sf /usr/bin/google-chrome /usr/bin/chromium'))).toBe(true);
+  const variables = projectOf(stage('Build').Actions[0]).Environment.EnvironmentVariables;
+  expect(variables).toContainEqual(expect.objectContaining({ Name: 'BRANDSTACK_TEST_PG_URL', Value: 'postgres://postgres:postgres@127.0.0.1:5432/test' }));
+  expect(variables).toContainEqual(expect.objectContaining({ Name: 'BRANDSTACK_TEST_MONGO_URL', Value: 'mongodb://127.0.0.1:27017' }));
   expect(buildSpec.phases.install['runtime-versions']).toEqual({ nodejs: '20' }); // package.json engines
 });
 
