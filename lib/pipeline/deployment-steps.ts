@@ -40,6 +40,25 @@ export function deployedIssuerBase(target: BrandTarget): string {
 }
 
 /**
+ * A step that runs one brandstack CLI command as `roleArn` in the target account. The SDK
+ * assumes the role itself: `credential_source` takes the CodeBuild project's own (container)
+ * credentials as the source identity, and the project may assume only that role.
+ */
+function cliStepAs(id: string, input: IFileSetProducer, roleArn: string, profile: string, command: string, envFromCfnOutputs?: Record<string, CfnOutput>): CodeBuildStep {
+  return new CodeBuildStep(id, {
+    input,
+    envFromCfnOutputs,
+    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
+    commands: [
+      INSTALL,
+      `aws configure set profile.${profile}.role_arn ${roleArn}`,
+      `aws configure set profile.${profile}.credential_source EcsContainer`,
+      `AWS_PROFILE=${profile} npx brandstack ${command}`,
+    ],
+  });
+}
+
+/**
  * Discovery, then a client_credentials token verified against the JWKS, for the deployment's
  * smoke tenant, at the deployment's own hostname (`<region>.<environment>.<domain>`). The
  * client's credentials stay in the target account: BrandStack generates them in Secrets Manager
@@ -49,19 +68,10 @@ export function deployedIssuerBase(target: BrandTarget): string {
  */
 export function smokeTestStep(id: string, input: IFileSetProducer, deployment: Deployment, stack: Stack, smokeSecretArn: CfnOutput): CodeBuildStep {
   const { target, account, smoke } = deployment;
-  const roleArn = smokeReaderRoleArn(stack, account, target);
-  return new CodeBuildStep(id, {
-    input,
-    envFromCfnOutputs: { SMOKE_SECRET_ARN: smokeSecretArn },
-    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
-    commands: [
-      INSTALL,
-      `aws configure set profile.smoke.role_arn ${roleArn}`,
-      'aws configure set profile.smoke.credential_source EcsContainer',
-      `AWS_PROFILE=smoke npx brandstack smoke --brand ${target.brand.id} --environment ${target.environment} --region ${target.region.code} ` +
-        `--tenant ${smoke.tenant} --issuer-base ${deployedIssuerBase(target)} --secret-id "$SMOKE_SECRET_ARN"`,
-    ],
-  });
+  const command =
+    `smoke --brand ${target.brand.id} --environment ${target.environment} --region ${target.region.code} ` +
+    `--tenant ${smoke.tenant} --issuer-base ${deployedIssuerBase(target)} --secret-id "$SMOKE_SECRET_ARN"`;
+  return cliStepAs(id, input, smokeReaderRoleArn(stack, account, target), 'smoke', command, { SMOKE_SECRET_ARN: smokeSecretArn });
 }
 
 /**
@@ -71,33 +81,13 @@ export function smokeTestStep(id: string, input: IFileSetProducer, deployment: D
  */
 export function preflightStep(id: string, input: IFileSetProducer, deployment: Deployment, stack: Stack): CodeBuildStep {
   const { target, account } = deployment;
-  const roleArn = lookupRoleArn(stack, account, target.region.code);
-  return new CodeBuildStep(id, {
-    input,
-    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
-    commands: [
-      INSTALL,
-      `aws configure set profile.target.role_arn ${roleArn}`,
-      'aws configure set profile.target.credential_source EcsContainer',
-      `AWS_PROFILE=target npx brandstack preflight --brand ${target.brand.id} --stage ${target.stage.name} --region ${target.region.code} --environment ${target.environment}`,
-    ],
-  });
+  const command = `preflight --brand ${target.brand.id} --stage ${target.stage.name} --region ${target.region.code} --environment ${target.environment}`;
+  return cliStepAs(id, input, lookupRoleArn(stack, account, target.region.code), 'target', command);
 }
 
 /** `brandstack verify` against the deployed account, through the target's bootstrap lookup role. */
 export function postureVerificationStep(id: string, input: IFileSetProducer, deployment: Deployment, stack: Stack): CodeBuildStep {
   const { target, account } = deployment;
-  const roleArn = lookupRoleArn(stack, account, target.region.code);
-  return new CodeBuildStep(id, {
-    input,
-    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
-    commands: [
-      INSTALL,
-      // The SDK assumes the role itself: credential_source takes the CodeBuild
-      // project's own (container) credentials as the source identity.
-      `aws configure set profile.target.role_arn ${roleArn}`,
-      'aws configure set profile.target.credential_source EcsContainer',
-      `AWS_PROFILE=target npx brandstack verify --brand ${target.brand.id} --stage ${target.stage.name} --region ${target.region.code}`,
-    ],
-  });
+  const command = `verify --brand ${target.brand.id} --stage ${target.stage.name} --region ${target.region.code}`;
+  return cliStepAs(id, input, lookupRoleArn(stack, account, target.region.code), 'target', command);
 }
