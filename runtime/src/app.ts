@@ -2,8 +2,17 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AdminCredential } from './admin/admin-credential';
+import { AdminAuthenticator } from './admin/admin-authenticator';
 import { adminApi } from './admin/plugin';
+import type { AuditTrail } from './audit/audit-trail';
+import { AmqpEventPublisher } from './events/amqp-event-publisher';
+import type { EventPublisher } from './events/event-publisher';
+import { InProcessEventBus } from './events/in-process-event-bus';
+import { OutboxRelay } from './events/outbox-relay';
+import { ADMIN_AUDIENCE, PLATFORM_ADMIN_CLIENT_ID, PLATFORM_TENANT } from './identifiers/platform';
+import { OutboxSecurityNotifier } from './security-events/outbox-security-notifier';
+import { securityEventFromEnvelope } from './security-events/security-envelope';
+import { resolvedSignInPolicy } from './sign-in-protection/sign-in-policy';
 import { authorizeRoutes } from './authorize/plugin';
 import { SignedCookies } from './authorize/signed-cookies';
 import { ClientAuthenticator } from './clients/client-authenticator';
@@ -43,9 +52,24 @@ export interface IdentityRuntimeOptions {
   sealer: KeySealer;
   /** Keyed hash of client secrets (CLIENT_SECRET_PEPPER). */
   hasher: SecretHasher;
-  /** Guards /admin. */
-  adminToken: string;
+  /**
+   * The secret of the bootstrap client `platform-admin` in tenant `platform`
+   * (PLATFORM_ADMIN_CLIENT_SECRET): both are ensured at start, so admin tokens can be had at once.
+   * @default no bootstrap: the platform tenant and its clients must already exist
+   */
+  platformAdminClientSecret?: string;
   logger: Logger;
+  /**
+   * Where the event relay publishes the outbox: RabbitMQ at this URL (amqps://, or amqp:// to
+   * loopback: parseAmqpUrl), with `amqpSocketOptions` (a CA bundle).
+   * @default the in-process bus (InProcessEventBus), whose `security.#` subscriber is the notifier
+   */
+  amqpUrl?: string;
+  amqpSocketOptions?: Record<string, unknown>;
+  /** Where the audit API reads. @default the store's chain (store.journal.trail); production: MongoDB (MongoAuditTrail) */
+  auditReader?: AuditTrail;
+  /** How often the relay polls the outbox besides being woken on commit. @default 1000 */
+  relayPollIntervalMs?: number;
   /** `<base>` of every issuer `<base>/t/<tenant>`. @default http://<host>:<port> once listening */
   issuerBaseUrl?: string;
   /** @default the system clock */
@@ -68,7 +92,12 @@ export interface IdentityRuntimeOptions {
   userStore?: UserStore;
   /** Sign-in attempt counters, shared by every replica. @default as userStore */
   signInAttempts?: SignInAttemptStore;
-  /** Where IP blocks are reported. @default one JSON log line per block (LogSecurityNotifier) */
+  /**
+   * Where IP blocks are finally delivered. The guard itself writes them to the outbox as
+   * `security.*` events; with the in-process bus they reach this notifier through it, with
+   * RabbitMQ through the notifier consumer (startSecurityNotifications, see server.ts).
+   * @default one JSON log line per block (LogSecurityNotifier)
+   */
   notifier?: SecurityNotifier;
   /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXY_CIDRS). @default none: the socket peer is the client */
   trustedProxies?: TrustedProxies;
@@ -98,6 +127,10 @@ export interface IdentityRuntime {
   /** The tenants' end users. */
   readonly users: UserDirectory;
   readonly guard: SignInGuard;
+  /** The outbox relay: how many events it published. */
+  readonly relay: OutboxRelay;
+  /** The in-process bus, when no AMQP URL was given; tests subscribe to it. */
+  readonly bus: InProcessEventBus | undefined;
   /** Listens and returns the base URL; sets the issuer base from the address if none was configured. */
   listen(host: string, port: number): Promise<string>;
   /** Stops accepting requests, finishes in-flight ones, stops maintenance. Does not close the store. */
@@ -132,11 +165,24 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
 
   const userStore = options.userStore ?? userStoreFor(store);
   const users = new UserDirectory({ store: userStore, hasher: options.passwordHasher ?? new PasswordHasher(), clock });
+  const tenantProfiles = new TenantProfiles({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30 });
+  const notifier = options.notifier ?? createSecurityNotifier({ logger });
+
+  // The event backbone (issue 13 §5): the relay publishes the store's outbox to RabbitMQ, or to
+  // the in-process bus, whose security subscriber hands blocks to the notifier.
+  const bus = options.amqpUrl === undefined ? new InProcessEventBus() : undefined;
+  bus?.subscribe('security.#', async (envelope) => notifier.notify(securityEventFromEnvelope(envelope)));
+  const publisher: EventPublisher = bus ?? new AmqpEventPublisher({ url: options.amqpUrl!, logger, socketOptions: options.amqpSocketOptions });
+  const relay = new OutboxRelay({ source: store.journal.outbox, publisher, logger, pollIntervalMs: options.relayPollIntervalMs });
+
   const guard = createSignInProtection({
     store: options.signInAttempts ?? attemptStoreFor(store),
     clock,
-    notifier: options.notifier ?? createSecurityNotifier({ logger }),
-    policy: options.signInPolicyFor,
+    notifier: new OutboxSecurityNotifier(store.journal, logger),
+    // The tenant's overrides set through the admin API, over the operator's defaults.
+    policy:
+      options.signInPolicyFor ??
+      (async (tenantId) => resolvedSignInPolicy(tenantId, (await tenantProfiles.get(tenantId).catch(() => undefined))?.signInPolicy ?? {})),
     logger,
   });
   const pseudonyms = options.pseudonyms ?? AccountPseudonyms.ephemeral();
@@ -192,10 +238,26 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     cookies: new SignedCookies(options.cookieKey ?? randomBytes(32)),
     sessionSeconds: options.sessionSeconds ?? 8 * 60 * 60,
     grantSeconds: options.grantSeconds ?? 14 * 24 * 60 * 60,
-    tenantProfiles: new TenantProfiles({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30 }),
+    tenantProfiles,
   });
-  await app.register(adminApi, { credential: new AdminCredential(options.adminToken), provisioning, rotation, store, issuers, users });
+  await app.register(adminApi, {
+    authenticator: new AdminAuthenticator({ keyring, clients, users, store, issuers, clock }),
+    clientIpOf,
+    provisioning,
+    rotation,
+    store,
+    issuers,
+    users,
+    auditReader: options.auditReader ?? store.journal.trail,
+    onTenantChanged: (tenantId) => {
+      tenantProfiles.forget(tenantId);
+      keyring.invalidate(tenantId);
+    },
+  });
   await app.register(operationsRoutes, { store, keyring, metrics });
+
+  if (options.platformAdminClientSecret !== undefined) await bootstrapPlatformAdmin(provisioning, options.platformAdminClientSecret);
+  await relay.start();
 
   const purgeEvery = (options.purgeIntervalSeconds ?? 60) * 1000;
   const purge = setInterval(() => {
@@ -211,6 +273,8 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     metrics,
     users,
     guard,
+    relay,
+    bus,
     async listen(host, port) {
       await app.listen({ host, port });
       const address = app.server.address();
@@ -222,6 +286,29 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     async close() {
       clearInterval(purge);
       await app.close();
+      // After the last request: what they wrote to the outbox is published now or by the next start.
+      await relay.close();
     },
   };
+}
+
+/**
+ * Ensures tenant `platform` and its client `platform-admin` with `platform:admin` and the admin
+ * audience, from PLATFORM_ADMIN_CLIENT_SECRET. Every replica runs it at start; a concurrent
+ * creation counts as present. A stored client with another secret is refused
+ * (PresetClientConflict): the runtime never replaces a credential on its own.
+ */
+async function bootstrapPlatformAdmin(provisioning: Provisioning, secret: string): Promise<void> {
+  await provisioning.ensureTenant(PLATFORM_TENANT);
+  await provisioning.ensureClientWithSecret(
+    PLATFORM_TENANT,
+    {
+      client_id: PLATFORM_ADMIN_CLIENT_ID,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      resources: [ADMIN_AUDIENCE],
+      authorities: ['platform:admin'],
+    },
+    secret,
+  );
 }

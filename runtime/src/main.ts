@@ -5,6 +5,9 @@
  * and one public PKCE client whose redirect URIs are DEMO_REDIRECT_URIS or, by default, the
  * demo relying party on this server (/demo/callback), which shows the tokens after sign-in.
  *
+ * It also bootstraps the platform administrator: client `platform-admin` of tenant `platform`,
+ * secret PLATFORM_ADMIN_CLIENT_SECRET or generated (issue 13 §1).
+ *
  * stdout carries exactly one JSON line, the credentials this process generated (so a script can
  * read them); logs go to stderr and never contain secrets.
  */
@@ -21,6 +24,7 @@ import { registerClient } from './clients/client-registration';
 import { PasswordPolicy } from './users/password-policy';
 import { checkUsername } from './users/username';
 import { KeySealer } from './keys/key-sealer';
+import { PLATFORM_ADMIN_CLIENT_ID, PLATFORM_TENANT } from './identifiers/platform';
 import { closeOnSignals } from './shutdown';
 import { MemoryStore } from './store/memory-store';
 import { createLogger } from './support/logger';
@@ -63,14 +67,16 @@ async function start(): Promise<void> {
   const demo = demoSignInConfig(process.env);
   const logger = createLogger({ level: config.logLevel, destination: 2 });
   const store = new MemoryStore();
-  const generatedAdminToken = config.adminToken === undefined ? randomBytes(32).toString('base64url') : undefined;
+  const generatedAdminSecret = config.platformAdminClientSecret === undefined ? randomBytes(32).toString('base64url') : undefined;
 
   const runtime = await buildIdentityRuntime({
     store,
     // The in-memory store dies with the process, so per-process keys are enough.
     sealer: KeySealer.ephemeral(),
     hasher: SecretHasher.ephemeral(),
-    adminToken: config.adminToken ?? generatedAdminToken!,
+    platformAdminClientSecret: config.platformAdminClientSecret ?? generatedAdminSecret!,
+    // AMQP_URL set: events go to that RabbitMQ; else to the in-process bus.
+    amqpUrl: config.amqpUrl,
     logger,
     issuerBaseUrl: config.issuerBaseUrl,
     ...cacheTimings(config),
@@ -109,7 +115,10 @@ async function start(): Promise<void> {
       client_id: client.clientId,
       // Printed only when generated here; values passed in by environment are not repeated.
       ...(config.demoClientSecret === undefined ? { client_secret: secret } : {}),
-      ...(generatedAdminToken === undefined ? {} : { admin_token: generatedAdminToken }),
+      // The platform administrator: a client_credentials token from admin_issuer/token opens /admin.
+      admin_issuer: runtime.issuers.issuer(PLATFORM_TENANT),
+      admin_client_id: PLATFORM_ADMIN_CLIENT_ID,
+      ...(generatedAdminSecret === undefined ? {} : { admin_client_secret: generatedAdminSecret }),
       public_client_id: signIn.clientId,
       redirect_uris: redirectUris,
       username: signIn.username,

@@ -1,54 +1,52 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientRegistration } from '../clients/client-registration';
+import { auditRoutes } from '../audit/audit-routes';
+import { AdminTokenInvalid } from '../errors/admin-errors';
 import { TenantNotFound } from '../errors/resource-errors';
 import { RuntimeError } from '../errors/runtime-error';
-import type { KeyRotation } from '../keys/key-rotation';
-import type { IdentityStore, StoredSigningKey } from '../store/identity-store';
-import type { IssuerUrls } from '../tenants/issuer-urls';
-import type { UserDirectory } from '../users/user-directory';
-import type { Provisioning } from '../tenants/provisioning';
 import { isTenantId } from '../identifiers/tenant-id';
-import type { AdminCredential } from './admin-credential';
-import { createClientSchema, createTenantSchema, tenantSchema } from './schemas';
+import type { AdminApiOptions, AdminContext } from './admin-context';
+import { AdminGuard } from './admin-guard';
+import { clientRoutes } from './client-routes';
+import { keyRoutes } from './key-routes';
+import { AdminOpenApi } from './openapi';
+import { tenantRoutes } from './tenant-routes';
 import { userRoutes } from './user-routes';
 
-export interface AdminApiContext {
-  credential: AdminCredential;
-  provisioning: Provisioning;
-  rotation: KeyRotation;
-  store: IdentityStore;
-  issuers: IssuerUrls;
-  /** The tenants' end users; the /admin/tenants/:tenant/users routes exist when given. */
-  users?: UserDirectory;
-}
-
 /**
- * The admin API: create tenants and clients, list and rotate a tenant's keys. Every route needs
- * `Authorization: Bearer <ADMIN_TOKEN>` (RFC 6750 §2.1), and every change is logged as an audit
- * event without secrets.
+ * The admin API (issue 13): OAuth 2.0 only. Every route but the OpenAPI document needs an access
+ * token of this runtime for the admin API (AdminAuthenticator) and declares the authority it
+ * needs (AdminRouteConfig); the guard checks both before the request is validated. Every call
+ * by an identified caller leaves exactly one audit event: with the change, in its transaction
+ * (success), alone (reads), or after a refusal (denied) or an error (failed).
  */
-export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Promise<void> {
+export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  const guard = new AdminGuard({ authenticator: options.authenticator, journal: options.store.journal, clientIpOf: options.clientIpOf });
+  const ctx: AdminContext = { ...options, guard };
+  const openApi = new AdminOpenApi();
+  app.addHook('onRoute', (route) => openApi.add(route));
+
   app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization;
-    const presented = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
-    if (presented === undefined) {
-      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
-      return reply.code(401).header('www-authenticate', 'Bearer realm="brandstack-admin"').send({ error: 'unauthorized', error_description: 'admin bearer token required' });
+    // A malformed tenant id names no tenant: 404 before anything else, as before issue 13.
+    const tenant = (request.params as { tenant?: unknown } | undefined)?.tenant;
+    if (typeof tenant === 'string' && !isTenantId(tenant) && request.routeOptions.config.admin) {
+      await guard.onRequest(request, reply);
+      throw new TenantNotFound(tenant.slice(0, 64));
     }
-    if (!ctx.credential.matches(presented)) {
-      request.log.warn({ event: 'admin.denied' }, 'admin request with a wrong token');
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="brandstack-admin", error="invalid_token"')
-        .send({ error: 'invalid_token', error_description: 'the admin token is not valid' });
-    }
-    return undefined;
+    await guard.onRequest(request, reply);
   });
 
-  // Client errors (status below 500) answer with their code and description; everything else is
-  // logged whole and answered with a generic server_error.
-  app.setErrorHandler((error: FastifyError | RuntimeError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: FastifyError | RuntimeError, request: FastifyRequest, reply: FastifyReply) => {
+    await guard.recordFailure(request, error);
+    if (error instanceof AdminTokenInvalid) {
+      request.log.warn({ event: 'admin.denied', detail: error.detail }, 'admin request with an unusable token');
+      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+      const header = request.headers.authorization === undefined ? 'Bearer realm="brandstack-admin"' : 'Bearer realm="brandstack-admin", error="invalid_token"';
+      return reply.code(401).header('www-authenticate', header).send({ error: request.headers.authorization === undefined ? 'unauthorized' : 'invalid_token', error_description: error.description });
+    }
     if (error instanceof RuntimeError) {
+      if (error.status === 403) {
+        reply.header('www-authenticate', `Bearer realm="brandstack-admin", error="insufficient_scope"`);
+      }
       if (error.status < 500) return reply.code(error.status).send({ error: error.code, error_description: error.description });
     } else if (error.validation) {
       // Ajv's message for an unknown member does not name it; the caller needs the name to fix the request.
@@ -63,72 +61,20 @@ export async function adminApi(app: FastifyInstance, ctx: AdminApiContext): Prom
     return reply.code(500).send({ error: 'server_error', error_description: 'the request could not be completed' });
   });
 
-  app.post<{ Body: { tenant: string; display_name?: string } }>('/admin/tenants', { schema: createTenantSchema }, async (request, reply) => {
-    const { tenant, display_name: displayName } = request.body;
-    const keys = await ctx.provisioning.createTenant(tenant, { displayName });
-    request.log.info({ event: 'tenant.created', tenant, active_kid: keys.active, next_kid: keys.next }, 'tenant created');
-    return reply.code(201).send({ tenant, display_name: displayName === undefined ? tenant : displayName.normalize('NFC').trim(), issuer: ctx.issuers.issuer(tenant), keys });
-  });
-
-  app.post<{ Params: { tenant: string }; Body: ClientRegistration }>(
-    '/admin/tenants/:tenant/clients',
-    { schema: createClientSchema },
-    async (request, reply) => {
-      const tenant = checkedTenant(request.params.tenant);
-      const { client, secret } = await ctx.provisioning.createClient(tenant, request.body);
-      request.log.info({ event: 'client.created', tenant, client_id: client.clientId, auth_method: client.authMethod }, 'client created');
-      // The only time the secret is ever shown.
-      return reply
-        .code(201)
-        .header('cache-control', 'no-store')
-        .send({
-          client_id: client.clientId,
-          ...(secret === undefined ? {} : { client_secret: secret }),
-          token_endpoint_auth_method: client.authMethod,
-          scope: client.scopes.join(' '),
-          resources: client.resources,
-          default_resource: client.defaultResource,
-          access_token_ttl: client.accessTokenTtl,
-          grant_types: client.grantTypes,
-          redirect_uris: client.redirectUris,
-          post_logout_redirect_uris: client.postLogoutRedirectUris,
-        });
+  tenantRoutes(app, ctx);
+  clientRoutes(app, ctx);
+  userRoutes(app, ctx.users, ctx);
+  keyRoutes(app, ctx);
+  await app.register(auditRoutes, {
+    auditStore: ctx.auditReader,
+    routeConfig: {
+      query: { admin: { authority: 'audit:read', action: 'audit.read', target: 'audit_trail' } },
+      verify: { admin: { authority: 'audit:read', action: 'audit.verify', target: 'audit_trail' } },
     },
-  );
-
-  if (ctx.users) userRoutes(app, ctx.users);
-
-  app.get<{ Params: { tenant: string } }>('/admin/tenants/:tenant/keys', { schema: tenantSchema }, async (request) => {
-    const tenant = checkedTenant(request.params.tenant);
-    const keys = await ctx.store.findSigningKeys(tenant);
-    if (!keys) throw new TenantNotFound(tenant);
-    return { keys: keys.map(describeKey) };
+    onRead: (request) => guard.record(request, 'success', undefined),
+    onError: (request, error) => guard.recordFailure(request, error),
   });
 
-  app.post<{ Params: { tenant: string } }>('/admin/tenants/:tenant/keys/rotate', { schema: tenantSchema }, async (request) => {
-    const tenant = checkedTenant(request.params.tenant);
-    const keys = await ctx.rotation.rotate(tenant);
-    request.log.info(
-      { event: 'keys.rotated', tenant, active_kid: keys.find((k) => k.status === 'active')?.kid, next_kid: keys.find((k) => k.status === 'next')?.kid },
-      'signing keys rotated',
-    );
-    return { keys: keys.map(describeKey) };
-  });
-}
-
-function checkedTenant(tenant: string): string {
-  if (!isTenantId(tenant)) throw new TenantNotFound(tenant);
-  return tenant;
-}
-
-/** Public facts about a key; never the sealed private part. */
-function describeKey(key: StoredSigningKey) {
-  return {
-    kid: key.kid,
-    status: key.status,
-    created_at: key.createdAt.toISOString(),
-    activated_at: key.activatedAt?.toISOString() ?? null,
-    retired_at: key.retiredAt?.toISOString() ?? null,
-    retain_until: key.retainUntil?.toISOString() ?? null,
-  };
+  // The OpenAPI 3.1 document of these routes, built from the schemas Fastify validates with.
+  app.get('/admin/openapi.json', async (_request, reply) => reply.header('cache-control', 'no-cache').send(openApi.document()));
 }

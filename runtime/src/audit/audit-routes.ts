@@ -16,8 +16,16 @@ import type { AuditStore } from './audit-store';
 export type AuditReadCheck = (request: FastifyRequest, tenant: string) => Promise<void>;
 
 export interface AuditRoutesOptions {
-  auditStore: AuditStore;
-  checkCredential: AuditReadCheck;
+  /** The chain of record, or the MongoDB read side: both answer query and verify. */
+  auditStore: Pick<AuditStore, 'query' | 'verify'>;
+  /** @default none: the enclosing plugin's hooks decide (the admin API's guard) */
+  checkCredential?: AuditReadCheck;
+  /** Route config of the two routes (the admin API declares authority and audit action there). */
+  routeConfig?: { query?: Record<string, unknown>; verify?: Record<string, unknown> };
+  /** Called after a successful read, before answering: the admin API records the read. */
+  onRead?: (request: FastifyRequest) => Promise<void>;
+  /** Called first with every error: the admin API records a failed call. */
+  onError?: (request: FastifyRequest, error: unknown) => Promise<void>;
 }
 
 /** @default page size when `limit` is left out */
@@ -111,12 +119,19 @@ export const auditVerifySchema = {
  *   first broken link (200 either way: the verification itself succeeded).
  */
 export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOptions): Promise<void> {
-  app.addHook('onRequest', async (request) => {
-    await options.checkCredential(request, (request.params as { tenant?: string }).tenant ?? '');
-  });
+  const checkCredential = options.checkCredential;
+  if (checkCredential) {
+    app.addHook('onRequest', async (request) => {
+      await checkCredential(request, (request.params as { tenant?: string }).tenant ?? '');
+    });
+  }
 
-  app.setErrorHandler((error: FastifyError | RuntimeError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: FastifyError | RuntimeError, request: FastifyRequest, reply: FastifyReply) => {
+    await options.onError?.(request, error);
     if (error instanceof RuntimeError) {
+      // RFC 6750 §3: a refused bearer token is answered with its challenge.
+      if (error.status === 401) reply.header('www-authenticate', 'Bearer realm="brandstack-admin", error="invalid_token"');
+      if (error.status === 403) reply.header('www-authenticate', 'Bearer realm="brandstack-admin", error="insufficient_scope"');
       if (error.status < 500) return reply.code(error.status).send({ error: error.code, error_description: error.description });
     } else if (error.validation) {
       // Name the parameter and what it accepts: Ajv's own message leaves the culprit implicit.
@@ -134,6 +149,7 @@ export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOpti
     '/admin/tenants/:tenant/audit',
     {
       schema: auditQuerySchema,
+      config: options.routeConfig?.query ?? {},
       // Fastify's Ajv drops unknown members (removeAdditional) instead of refusing them; a
       // misspelt `form=` silently widening the range is worse than a 400 naming it.
       preValidation: async (request) => {
@@ -143,17 +159,25 @@ export async function auditRoutes(app: FastifyInstance, options: AuditRoutesOpti
     },
     async (request) => {
       const { from, to, cursor, limit } = request.query;
-      return options.auditStore.query(request.params.tenant, {
+      const page = await options.auditStore.query(request.params.tenant, {
         limit,
         ...(from === undefined ? {} : { from: new Date(from) }),
         ...(to === undefined ? {} : { to: new Date(to) }),
         ...(cursor === undefined ? {} : { cursor }),
       });
+      await options.onRead?.(request);
+      return page;
     },
   );
 
-  app.get<{ Params: { tenant: string } }>('/admin/tenants/:tenant/audit/verify', { schema: auditVerifySchema }, async (request) =>
-    options.auditStore.verify(request.params.tenant),
+  app.get<{ Params: { tenant: string } }>(
+    '/admin/tenants/:tenant/audit/verify',
+    { schema: auditVerifySchema, config: options.routeConfig?.verify ?? {} },
+    async (request) => {
+      const verification = await options.auditStore.verify(request.params.tenant);
+      await options.onRead?.(request);
+      return verification;
+    },
   );
 }
 

@@ -82,6 +82,8 @@ export class ClientAuthenticator {
     if (!isClientId(clientId)) throw new InvalidClient('client authentication failed', { detail: 'client_id has characters no client id has' });
     const client = await this.deps.clients.find(tenantId, clientId);
     if (!client) throw new InvalidClient('client authentication failed', { detail: 'no such client' });
+    // Same answer as an unknown client: a disabled client learns nothing about its state.
+    if (client.disabledAt !== null) throw new InvalidClient('client authentication failed', { detail: 'client disabled' });
     return client;
   }
 

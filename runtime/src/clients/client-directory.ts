@@ -13,9 +13,12 @@ export interface KnownClient extends StoredClient {
 }
 
 /**
- * Client lookups from memory. Client records only change by being created, so a cached record
- * cannot grant more than the store would; "not found" is cached only briefly, so a client
- * created on another instance works within seconds.
+ * Client lookups from memory. "Not found" is cached only briefly, so a client created on another
+ * instance works within seconds. A disable, delete, secret rotation or authority change is
+ * honoured at once by the instance that made it (forget()) and by every other instance within
+ * `cacheSeconds` (CLIENT_CACHE_SECONDS, default 30): the bound the admin API states. The one
+ * exception is a store outage starting inside that window, when the last loaded record keeps
+ * serving (TtlCache) until the store answers again.
  */
 export class ClientDirectory {
   readonly #cache: TtlCache<KnownClient>;
@@ -46,7 +49,7 @@ export class ClientDirectory {
     return this.#cache.get(cacheKey(tenantId, clientId));
   }
 
-  /** After this instance creates a client, so a cached "not found" does not hide it. */
+  /** After this instance creates or changes a client, so a cached record does not hide the change. */
   forget(tenantId: string, clientId: string): void {
     this.#cache.delete(cacheKey(tenantId, clientId));
   }

@@ -4,6 +4,8 @@ import { InvalidClientMetadata } from '../errors/resource-errors';
 import { isResourceIndicator } from '../oauth/resource-indicator';
 import { isScopeToken } from '../oauth/scope';
 import { SecretHasher } from './secret-hasher';
+import { AUTHORITY, MAX_AUTHORITIES, isAdminAuthority } from '../authorities/admin-authorities';
+import { ADMIN_AUDIENCE } from '../identifiers/platform';
 
 /** Client metadata accepted by the admin API; names follow RFC 7591 §2 where one exists. */
 export interface ClientRegistration {
@@ -11,8 +13,11 @@ export interface ClientRegistration {
   token_endpoint_auth_method?: ClientAuthMethod;
   /** RFC 7591 §2: space-separated scope values the client may request. */
   scope?: string;
-  /** RFC 8707 resource indicators the client may request; they become `aud`. */
-  resources: string[];
+  /**
+   * RFC 8707 resource indicators the client may request; they become `aud`. A client with an
+   * admin authority also gets the admin API's (ADMIN_AUDIENCE), and may then leave this out.
+   */
+  resources?: string[];
   /** The resource used when a request names none. @default resources[0] */
   default_resource?: string;
   /** Access-token lifetime in seconds. @default 300 */
@@ -28,6 +33,12 @@ export interface ClientRegistration {
   redirect_uris?: string[];
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1. @default [] */
   post_logout_redirect_uris?: string[];
+  /**
+   * Authorities carried in the client's access tokens (issue 13 §2): admin authorities
+   * (authorities/admin-authorities.ts) and tenant-defined strings. Who may assign which is the
+   * admin API's decision. @default []
+   */
+  authorities?: string[];
 }
 
 export const GRANT_TYPES: readonly ClientGrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
@@ -62,7 +73,14 @@ export function registerClient(
     if (!isScopeToken(scope)) throw new InvalidClientMetadata(`scope "${scope}" is not a valid scope-token (RFC 6749 section 3.3)`);
   }
 
-  const resources = [...new Set(registration.resources)];
+  const authorities = [...new Set(registration.authorities ?? [])];
+  for (const authority of authorities) {
+    if (!AUTHORITY.test(authority)) throw new InvalidClientMetadata('each authority must be 1 to 128 printable ASCII characters without spaces');
+  }
+  if (authorities.length > MAX_AUTHORITIES) throw new InvalidClientMetadata(`authorities may hold at most ${MAX_AUTHORITIES} entries`);
+  // An admin client needs tokens for the admin API, and gets it as a resource without asking.
+  const isAdmin = authorities.some((a) => isAdminAuthority(a) && a !== 'introspect');
+  const resources = [...new Set([...(registration.resources ?? []), ...(isAdmin ? [ADMIN_AUDIENCE] : [])])];
   if (resources.length === 0) throw new InvalidClientMetadata('resources must name at least one resource indicator');
   for (const resource of resources) {
     if (!isResourceIndicator(resource)) throw new InvalidClientMetadata(`resource "${resource}" must be an absolute URI without a fragment (RFC 8707 section 2)`);
@@ -112,7 +130,9 @@ export function registerClient(
       grantTypes,
       redirectUris,
       postLogoutRedirectUris,
+      authorities,
       createdAt: at,
+      disabledAt: null,
     },
     secret,
   };

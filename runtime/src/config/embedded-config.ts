@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/admin-credential';
+import { MIN_PLATFORM_ADMIN_SECRET_LENGTH } from '../identifiers/platform';
+import { parseAmqpUrl } from '../events/amqp-url';
 import { CLIENT_ID } from '../clients/client-registration';
 import { ConfigError, InvalidSigningKey } from '../errors/operator-errors';
 import { rsaSigningKeyFromPem } from '../keys/rsa-key';
 import type { TrustedProxies } from '../sign-in-protection/trusted-proxies';
 import type { RsaSigningKey } from '../keys/rsa-key';
-import { integer, issuerBase, optional, secret, trustedProxies } from './env';
+import { integer, issuerBase, optional, secret, secretOrFile, trustedProxies } from './env';
 import type { Env } from './env';
 import { parseTuning } from './runtime-config';
 import type { RuntimeTuning } from './runtime-config';
@@ -19,7 +20,10 @@ export interface EmbeddedConfig extends RuntimeTuning {
   signingKey?: RsaSigningKey;
   demoClientId?: string;
   demoClientSecret?: string;
-  adminToken?: string;
+  /** PLATFORM_ADMIN_CLIENT_SECRET(_FILE); generated (and printed) when absent. */
+  platformAdminClientSecret?: string;
+  /** AMQP_URL(_FILE): publish events to this RabbitMQ instead of the in-process bus. */
+  amqpUrl?: string;
   /** TRUSTED_PROXY_CIDRS, as in production. @default nobody: the socket peer is the client */
   trustedProxies: TrustedProxies;
 }
@@ -42,7 +46,8 @@ export function parseEmbeddedConfig(env: Env): EmbeddedConfig {
     // Client secrets are checked with a fast keyed hash, which is only sound for high-entropy
     // secrets; see SecretHasher.
     demoClientSecret: secret(env, 'DEMO_CLIENT_SECRET', MIN_DEMO_SECRET_LENGTH, 'a high-entropy value, e.g. openssl rand -base64 32'),
-    adminToken: secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH, 'e.g. openssl rand -base64 32'),
+    platformAdminClientSecret: secretOrFile(env, 'PLATFORM_ADMIN_CLIENT_SECRET', MIN_PLATFORM_ADMIN_SECRET_LENGTH, 'e.g. openssl rand -base64 32'),
+    amqpUrl: parseAmqpUrl(env)?.url,
     trustedProxies: trustedProxies(env, 'TRUSTED_PROXY_CIDRS'),
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors/operator-errors';
 import { InvalidCidr, TrustedProxies } from '../sign-in-protection/trusted-proxies';
 
@@ -104,4 +105,23 @@ export function snsTopicArn(env: Env, name: string): string | undefined {
     throw new ConfigError(name, `${name} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "${raw}".`);
   }
   return raw;
+}
+
+/**
+ * A secret given inline (`NAME`) or as a file (`NAME_FILE`, a Kubernetes secret volume), at most
+ * one of them; at least `minLength` characters. Errors name the variable, never echo the value.
+ */
+export function secretOrFile(env: Env, name: string, minLength: number, what: string): string | undefined {
+  const fileVariable = `${name}_FILE`;
+  const file = optional(env, fileVariable);
+  if (file === undefined) return secret(env, name, minLength, what);
+  if (optional(env, name) !== undefined) throw new ConfigError(fileVariable, `${fileVariable} and ${name} are both set: set exactly one.`);
+  let value: string;
+  try {
+    value = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(fileVariable, `${fileVariable} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'} (${file}).`);
+  }
+  if (value.length < minLength) throw new ConfigError(fileVariable, `${fileVariable} must hold at least ${minLength} characters (${what}).`);
+  return value;
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/admin-credential';
+import { parseAmqpUrl } from '../events/amqp-url';
+import { MIN_PLATFORM_ADMIN_SECRET_LENGTH } from '../identifiers/platform';
 import { ConfigError } from '../errors/operator-errors';
 import type { TrustedProxies } from '../sign-in-protection/trusted-proxies';
 import { SCHEMA_NAME } from '../store/postgres/postgres-store';
-import { base64Bytes, integer, issuerBase, oneOf, optional, required, secret, snsTopicArn, trustedProxies } from './env';
+import { base64Bytes, integer, issuerBase, oneOf, optional, required, secretOrFile, snsTopicArn, trustedProxies } from './env';
 import type { Env } from './env';
 import { parseTuning } from './runtime-config';
 import type { RuntimeTuning } from './runtime-config';
@@ -28,7 +29,10 @@ export interface ProductionConfig extends RuntimeTuning {
   signingKeySource: (typeof SIGNING_KEY_SOURCES)[number];
   keyEncryptionKey: Buffer;
   clientSecretPepper: Buffer;
-  adminToken: string;
+  /** PLATFORM_ADMIN_CLIENT_SECRET or the file PLATFORM_ADMIN_CLIENT_SECRET_FILE: the bootstrap admin client's secret. */
+  platformAdminClientSecret: string;
+  /** AMQP_URL or AMQP_URL_FILE: the Amazon MQ broker (amqps://) the event relay publishes to. */
+  amqpUrl: string;
   issuerBaseUrl: string;
   host: string;
   port: number;
@@ -48,8 +52,14 @@ export function parseProductionConfig(env: Env): ProductionConfig {
     throw new ConfigError('DATABASE_SCHEMA', `DATABASE_SCHEMA must be a lower-case SQL identifier matching ${SCHEMA_NAME}, got "${databaseSchema}".`);
   }
   const signingKeySource = oneOf(env, 'SIGNING_KEY_SOURCE', SIGNING_KEY_SOURCES);
-  const adminToken = secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH, 'the bearer token of the admin API, e.g. openssl rand -base64 32')
-    ?? required(env, 'ADMIN_TOKEN', `the bearer token of the admin API, at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  const what = `the secret of the bootstrap admin client platform-admin, at least ${MIN_PLATFORM_ADMIN_SECRET_LENGTH} characters`;
+  const platformAdminClientSecret =
+    secretOrFile(env, 'PLATFORM_ADMIN_CLIENT_SECRET', MIN_PLATFORM_ADMIN_SECRET_LENGTH, what) ?? required(env, 'PLATFORM_ADMIN_CLIENT_SECRET', `${what} (or PLATFORM_ADMIN_CLIENT_SECRET_FILE)`);
+  // Production publishes its audit and security events; without a broker they would stay in the outbox.
+  const amqp = parseAmqpUrl(env);
+  if (amqp === undefined) {
+    throw new ConfigError('AMQP_URL', 'AMQP_URL or AMQP_URL_FILE is required: the amqps:// URL of the Amazon MQ broker the event relay publishes to.');
+  }
   return {
     ...parseTuning(env),
     databaseUrl,
@@ -58,7 +68,8 @@ export function parseProductionConfig(env: Env): ProductionConfig {
     signingKeySource,
     keyEncryptionKey: base64Bytes(env, 'KEY_ENCRYPTION_KEY', { min: 32, max: 32 }, 'the AES-256 key that encrypts signing keys at rest'),
     clientSecretPepper: base64Bytes(env, 'CLIENT_SECRET_PEPPER', { min: 32 }, 'the HMAC key for client secret hashes'),
-    adminToken,
+    platformAdminClientSecret,
+    amqpUrl: amqp.url,
     issuerBaseUrl: issuerBase(env, 'ISSUER_BASE_URL', { required: true, allowHttp: false })!,
     host: optional(env, 'HOST') ?? '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),

@@ -49,3 +49,20 @@ export class KeyNotYetPublished extends RuntimeError {
     super(`the next key ${kid} has not been published long enough; it may sign from ${signableAt.toISOString()}`);
   }
 }
+
+export class ClientNotFound extends RuntimeError {
+  readonly code = 'client_not_found';
+  readonly status = 404;
+  constructor(readonly clientId: string) {
+    super(`client "${clientId}" does not exist in this tenant`);
+  }
+}
+
+/** Emergency revocation names a kid the tenant does not publish. */
+export class KeyNotFound extends RuntimeError {
+  readonly code = 'key_not_found';
+  readonly status = 404;
+  constructor(readonly kid: string) {
+    super(`key "${kid}" is not one of this tenant's keys`);
+  }
+}

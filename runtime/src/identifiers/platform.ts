@@ -15,10 +15,10 @@ export const PLATFORM_ADMIN_CLIENT_ID = 'platform-admin';
 export const MIN_PLATFORM_ADMIN_SECRET_LENGTH = 32;
 
 /**
- * The admin API's resource indicator (RFC 8707 §2) under an issuer base: admin access tokens carry
- * it as `aud`, so a token minted for any other resource server is refused by /admin, and an admin
- * token is refused by every resource server that checks its own audience.
+ * The admin API's resource indicator (RFC 8707 §2; an absolute URI, RFC 3986 §4.3): admin access
+ * tokens carry it as `aud`, so a token minted for any other resource server is refused by /admin,
+ * and an admin token is refused by every resource server that checks its own audience. A URN, not
+ * a URL under the issuer base: the same on every replica and region, and before the runtime knows
+ * the address it listens on.
  */
-export function adminAudience(issuerBase: string): string {
-  return `${issuerBase.replace(/\/+$/, '')}/admin`;
-}
+export const ADMIN_AUDIENCE = 'urn:brandstack:admin';

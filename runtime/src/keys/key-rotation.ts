@@ -1,6 +1,7 @@
 import { InconsistentKeySet } from '../errors/operator-errors';
-import { KeyNotYetPublished, TenantNotFound } from '../errors/resource-errors';
-import type { IdentityStore, RotationPlan, RotationState, StoredSigningKey } from '../store/identity-store';
+import type { UnchainedAuditEvent } from '../audit/audit-event';
+import { KeyNotFound, KeyNotYetPublished, TenantNotFound } from '../errors/resource-errors';
+import type { IdentityStore, RevocationPlan, RotationPlan, RotationState, StoredSigningKey } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import type { KeySealer } from './key-sealer';
 import { generateRsaSigningKey } from './rsa-key';
@@ -56,7 +57,40 @@ export class KeyRotation {
     };
   }
 
-  async rotate(tenantId: string): Promise<StoredSigningKey[]> {
+  /**
+   * Emergency revocation (issue 13 §3) of a compromised key: it leaves the JWKS at once, and the
+   * tokens it signed fail introspection and /admin from then on, because verification only
+   * considers published keys. An active key is replaced by the next key at once (skipping its
+   * publication delay: relying parties that fetched the JWKS before the next key was published
+   * refetch on the unknown kid), and a fresh next key is published. Other replicas follow within
+   * the keyring cache (KEY_CACHE_SECONDS); relying parties within their JWKS cache (its max-age).
+   */
+  async revoke(tenantId: string, kid: string, audit?: (kid: string) => UnchainedAuditEvent): Promise<StoredSigningKey[]> {
+    const current = await this.deps.store.findSigningKeys(tenantId);
+    if (!current) throw new TenantNotFound(tenantId);
+    if (!current.some((k) => k.kid === kid)) throw new KeyNotFound(kid);
+    const fresh = await generateRsaSigningKey();
+    const at = new Date(this.deps.clock.now());
+    const keys = await this.deps.store.revokeSigningKey(
+      tenantId,
+      (keys): RevocationPlan => {
+        const target = keys.find((k) => k.kid === kid);
+        if (!target) throw new KeyNotFound(kid);
+        const next = keys.find((k) => k.status === 'next');
+        if (target.status === 'active') {
+          if (!next) throw new InconsistentKeySet('tenant key set is missing its next key');
+          return { at, remove: kid, activate: next.kid, publish: this.storedKey(tenantId, fresh, 'next', at) };
+        }
+        if (target.status === 'next') return { at, remove: kid, publish: this.storedKey(tenantId, fresh, 'next', at) };
+        return { at, remove: kid };
+      },
+      audit?.(kid),
+    );
+    this.deps.keyring.invalidate(tenantId);
+    return keys;
+  }
+
+  async rotate(tenantId: string, audit?: (activated: string) => UnchainedAuditEvent): Promise<StoredSigningKey[]> {
     // Refuse cheaply before generating: an unknown tenant or a too-young next key needs no key.
     const current = await this.deps.store.findSigningKeys(tenantId);
     if (!current) throw new TenantNotFound(tenantId);
@@ -66,8 +100,11 @@ export class KeyRotation {
     // The transaction decides again on the state it locked.
     const key = await generateRsaSigningKey();
     const at = new Date(this.deps.clock.now());
-    const keys = await this.deps.store.rotateSigningKeys(tenantId, (state) =>
-      planRotation(state, this.storedKey(tenantId, key, 'next', at), at, this.deps.policy),
+    const nextKid = current.find((k) => k.status === 'next')?.kid;
+    const keys = await this.deps.store.rotateSigningKeys(
+      tenantId,
+      (state) => planRotation(state, this.storedKey(tenantId, key, 'next', at), at, this.deps.policy),
+      nextKid === undefined ? undefined : audit?.(nextKid),
     );
     this.deps.keyring.invalidate(tenantId);
     return keys;

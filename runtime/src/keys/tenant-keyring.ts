@@ -35,13 +35,15 @@ export class TenantKeyring {
       maxEntries: 10_000,
       onStaleServed: options.onStaleServed,
       load: async (tenantId) => {
-        const stored = await options.store.findSigningKeys(tenantId);
+        const [stored, profile] = await Promise.all([options.store.findSigningKeys(tenantId), options.store.findTenantProfile(tenantId)]);
+        // A disabled tenant (issue 13 §3) is served as no tenant: no tokens, no JWKS, no metadata.
+        if (profile?.disabled) return undefined;
         return stored && TenantKeys.open(tenantId, stored, options.sealer, options.clock);
       },
     });
   }
 
-  /** The tenant's keys, or undefined when the tenant does not exist. */
+  /** The tenant's keys, or undefined when the tenant does not exist or is disabled. */
   get(tenantId: string): Promise<TenantKeys | undefined> {
     return this.#cache.get(tenantId);
   }

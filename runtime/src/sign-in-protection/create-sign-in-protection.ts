@@ -14,7 +14,7 @@ export interface SignInProtectionOptions {
   notifier: SecurityNotifier;
   logger: Pick<Logger, 'warn' | 'error'>;
   /** @default the defaults for every tenant (signInPolicies() builds one with overrides) */
-  policy?: (tenantId: string) => SignInPolicy;
+  policy?: (tenantId: string) => SignInPolicy | Promise<SignInPolicy>;
   /** Bound on how late other replicas enforce a block. @default 2 */
   cacheSeconds?: number;
 }

@@ -82,3 +82,11 @@ export function accountDelayFor(failures: number, policy: SignInPolicy): number 
   if (beyond <= 0) return 0;
   return Math.min(policy.accountBaseDelayMs * 2 ** Math.min(beyond - 1, 30), policy.accountMaxDelayMs);
 }
+
+/** The settings a tenant may override (PUT /admin/tenants/:tenant/sign-in-policy). */
+export const SIGN_IN_POLICY_FIELDS = Object.keys(DEFAULT_SIGN_IN_POLICY) as (keyof SignInPolicy)[];
+
+/** The defaults with a tenant's overrides, checked; throws InvalidSignInPolicy naming the field. */
+export function resolvedSignInPolicy(tenantId: string, overrides: Partial<SignInPolicy>): SignInPolicy {
+  return checkedPolicy(tenantId, { ...DEFAULT_SIGN_IN_POLICY, ...overrides });
+}

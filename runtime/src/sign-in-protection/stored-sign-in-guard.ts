@@ -13,7 +13,7 @@ export interface StoredSignInGuardOptions {
   store: SignInAttemptStore;
   clock: Clock;
   notifier: SecurityNotifier;
-  policyFor: (tenantId: string) => SignInPolicy;
+  policyFor: (tenantId: string) => SignInPolicy | Promise<SignInPolicy>;
   logger: Pick<Logger, 'warn' | 'error'>;
   /**
    * How long `check` serves a block state from memory. A block started by another replica is
@@ -37,7 +37,7 @@ export interface StoredSignInGuardOptions {
 export class StoredSignInGuard implements SignInGuard {
   readonly #store: SignInAttemptStore;
   readonly #notifier: SecurityNotifier;
-  readonly #policyFor: (tenantId: string) => SignInPolicy;
+  readonly #policyFor: (tenantId: string) => SignInPolicy | Promise<SignInPolicy>;
   readonly #logger: Pick<Logger, 'warn' | 'error'>;
   readonly #blocks: TtlCache<{ until: number }>;
   readonly cacheSeconds: number;
@@ -80,7 +80,7 @@ export class StoredSignInGuard implements SignInGuard {
 
   /** 0 when the store cannot be read (logged). */
   async accountDelayMs(tenantId: string, accountKey: string, at: Date): Promise<number> {
-    const policy = this.#policyFor(tenantId);
+    const policy = await this.#policyFor(tenantId);
     try {
       return accountDelayFor(await this.#store.accountFailures(tenantId, accountKey, at, policy.accountWindowSeconds), policy);
     } catch (error) {
@@ -100,7 +100,7 @@ export class StoredSignInGuard implements SignInGuard {
   }
 
   async #recordFailure(subject: AttemptSubject, at: Date): Promise<BlockDecision> {
-    const policy = this.#policyFor(subject.tenantId);
+    const policy = await this.#policyFor(subject.tenantId);
     await this.#store.recordAccountFailure(subject.tenantId, subject.accountKey, at, policy.accountWindowSeconds);
     const { until, started } = await this.#store.updateIp(subject.tenantId, subject.ip, at, (state) => {
       const next = afterFailure(state, subject.accountKey, at, policy);

@@ -1,3 +1,5 @@
+import type { AuditJournal } from '../audit/audit-journal';
+import type { UnchainedAuditEvent } from '../audit/audit-event';
 import type { GrantStore } from './grants/grant-store';
 
 /**
@@ -13,14 +15,26 @@ export interface IdentityStore {
   /** Users' authorization grants, their codes and refresh tokens (store/grants/). */
   readonly grants: GrantStore;
 
+  /**
+   * The audit trail's chain and the event outbox. Every change method below takes an optional
+   * `audit` event, written in the change's own transaction: both commit, or neither does.
+   */
+  readonly journal: AuditJournal;
+
   /** Resolves when the store can serve queries; used by /healthz/ready. */
   ping(): Promise<void>;
 
   /** Creates a tenant with its first active and next keys, atomically. Throws TenantExists. */
-  createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: TenantProfile): Promise<void>;
+  createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: NewTenantProfile, audit?: UnchainedAuditEvent): Promise<void>;
+
+  /** Tenants in id order after `after`, at most `limit`. */
+  listTenants(page: { after?: string; limit: number }): Promise<TenantSummary[]>;
+
+  /** Changes a tenant's sign-in policy or disables it. Throws TenantNotFound. */
+  updateTenant(tenantId: string, change: TenantChange, audit?: UnchainedAuditEvent): Promise<TenantSummary>;
 
   /** The tenant's profile, or undefined when the tenant does not exist. */
-  findTenantProfile(tenantId: string): Promise<TenantProfile | undefined>;
+  findTenantProfile(tenantId: string): Promise<TenantSummary | undefined>;
 
   /** Any one tenant id, or undefined when there are none; lets readiness probe real key material. */
   anyTenantId(): Promise<string | undefined>;
@@ -33,15 +47,31 @@ export interface IdentityStore {
    * so concurrent rotations serialise. Throws TenantNotFound, or whatever `plan` throws (and then
    * changes nothing). Returns the resulting keys.
    */
-  rotateSigningKeys(tenantId: string, plan: (state: RotationState) => RotationPlan): Promise<StoredSigningKey[]>;
+  rotateSigningKeys(tenantId: string, plan: (state: RotationState) => RotationPlan, audit?: UnchainedAuditEvent): Promise<StoredSigningKey[]>;
+
+  /**
+   * Emergency revocation: removes a key at once, under the rotation lock. `plan` sees the keys and
+   * decides what replaces it (for the active key: the next key activates and a fresh next key is
+   * published). Throws TenantNotFound, or what `plan` throws (changing nothing).
+   */
+  revokeSigningKey(tenantId: string, plan: (keys: StoredSigningKey[]) => RevocationPlan, audit?: UnchainedAuditEvent): Promise<StoredSigningKey[]>;
 
   /** Throws TenantNotFound or ClientExists; writes nothing in either case. */
-  createClient(client: StoredClient): Promise<void>;
+  createClient(client: StoredClient, audit?: UnchainedAuditEvent): Promise<void>;
+
+  /** The tenant's clients in client_id order after `after`, at most `limit`. */
+  listClients(tenantId: string, page: { after?: string; limit: number }): Promise<StoredClient[]>;
+
+  /** Throws ClientNotFound (also for an unknown tenant). Returns the updated client. */
+  updateClient(tenantId: string, clientId: string, change: ClientChange, audit?: UnchainedAuditEvent): Promise<StoredClient>;
+
+  /** Throws ClientNotFound. Its revocations and assertion ids expire on their own. */
+  deleteClient(tenantId: string, clientId: string, audit?: UnchainedAuditEvent): Promise<void>;
 
   findClient(tenantId: string, clientId: string): Promise<StoredClient | undefined>;
 
   /** Idempotent (RFC 7009 §2.2: revoking a revoked token succeeds). */
-  revokeToken(tenantId: string, jti: string, expiresAt: Date): Promise<void>;
+  revokeToken(tenantId: string, jti: string, expiresAt: Date, audit?: UnchainedAuditEvent): Promise<void>;
 
   isTokenRevoked(tenantId: string, jti: string): Promise<boolean>;
 
@@ -61,6 +91,47 @@ export interface IdentityStore {
 export interface TenantProfile {
   /** Normalised by tenants/display-name.ts; the tenant id when none was given. */
   displayName: string;
+  /** A disabled tenant issues nothing and serves no metadata; its data stays. */
+  disabled: boolean;
+  /** Overrides of the default sign-in protection policy; {} for none. */
+  signInPolicy: Record<string, number>;
+}
+
+/** What a tenant is created with. */
+export interface NewTenantProfile {
+  displayName: string;
+  /** The alias of the customer KMS key its personal data is encrypted under (`alias/...`), or null. */
+  kmsKeyAlias?: string | null;
+}
+
+/** A tenant as the admin API lists it. */
+export interface TenantSummary extends TenantProfile {
+  id: string;
+  kmsKeyAlias: string | null;
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+export interface TenantChange {
+  signInPolicy?: Record<string, number>;
+  disabledAt?: Date;
+}
+
+/** The changes a client may undergo after creation; each member given is replaced. */
+export interface ClientChange {
+  secretHash?: Buffer;
+  authorities?: string[];
+  disabledAt?: Date | null;
+}
+
+export interface RevocationPlan {
+  at: Date;
+  /** The compromised key, removed from the JWKS at once. */
+  remove: string;
+  /** When the removed key was active: the next key, which starts signing now. */
+  activate?: string;
+  /** When the removed key was active or next: a fresh next key. */
+  publish?: StoredSigningKey;
 }
 
 /**
@@ -138,5 +209,9 @@ export interface StoredClient {
   redirectUris: string[];
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris, exact match. */
   postLogoutRedirectUris: string[];
+  /** Admin and tenant-defined authorities carried in the client's own access tokens (issue 13 §2). */
+  authorities: string[];
   createdAt: Date;
+  /** A disabled client cannot authenticate; its tokens fail introspection and /admin. */
+  disabledAt: Date | null;
 }

@@ -4,12 +4,14 @@ import { registerClient } from '../clients/client-registration';
 import type { SecretHasher } from '../clients/secret-hasher';
 import { InvalidRequest } from '../errors/oauth-errors';
 import { PresetClientConflict } from '../errors/operator-errors';
-import { ClientExists, TenantExists } from '../errors/resource-errors';
+import { ClientExists, ClientNotFound, InvalidClientMetadata, TenantExists } from '../errors/resource-errors';
+import type { UnchainedAuditEvent } from '../audit/audit-event';
+import { SecretHasher as Secrets } from '../clients/secret-hasher';
 import type { KeyRotation } from '../keys/key-rotation';
 import { generateRsaSigningKey } from '../keys/rsa-key';
 import type { RsaSigningKey } from '../keys/rsa-key';
 import type { TenantKeyring } from '../keys/tenant-keyring';
-import type { IdentityStore, StoredClient } from '../store/identity-store';
+import type { ClientChange, IdentityStore, StoredClient, TenantSummary } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import { normalizeDisplayName } from './display-name';
 import { isTenantId, TENANT_ID } from '../identifiers/tenant-id';
@@ -35,9 +37,14 @@ export class Provisioning {
    * A tenant starts with an active key and, already published, the next one, so its first
    * rotation can happen without first waiting for a new key to propagate.
    */
-  async createTenant(tenantId: string, options: { activeKey?: RsaSigningKey; displayName?: string } = {}): Promise<{ active: string; next: string }> {
+  async createTenant(
+    tenantId: string,
+    options: { activeKey?: RsaSigningKey; displayName?: string; kmsKeyAlias?: string } = {},
+    audit?: UnchainedAuditEvent,
+  ): Promise<{ active: string; next: string }> {
     if (!isTenantId(tenantId)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
     const displayName = options.displayName === undefined ? tenantId : normalizeDisplayName(options.displayName);
+    const kmsKeyAlias = options.kmsKeyAlias === undefined ? null : checkedKmsKeyAlias(options.kmsKeyAlias);
     // Cheap refusal before ~100 ms of key generation; the store's transaction still decides races.
     if (await this.deps.store.findSigningKeys(tenantId)) throw new TenantExists(tenantId);
     const [active, next] = await Promise.all([options.activeKey ?? generateRsaSigningKey(), generateRsaSigningKey()]);
@@ -46,7 +53,8 @@ export class Provisioning {
       tenantId,
       { active: this.deps.rotation.storedKey(tenantId, active, 'active', at), next: this.deps.rotation.storedKey(tenantId, next, 'next', at) },
       at,
-      { displayName },
+      { displayName, kmsKeyAlias },
+      audit,
     );
     this.deps.keyring.invalidate(tenantId);
     return { active: active.kid, next: next.kid };
@@ -56,11 +64,46 @@ export class Provisioning {
    * `presetSecret` exists for DEMO_CLIENT_SECRET only; the admin API always generates secrets.
    * The secret is returned once; the store keeps its keyed hash.
    */
-  async createClient(tenantId: string, registration: ClientRegistration, presetSecret?: string): Promise<{ client: StoredClient; secret?: string }> {
+  async createClient(
+    tenantId: string,
+    registration: ClientRegistration,
+    presetSecret?: string,
+    audit?: (clientId: string) => UnchainedAuditEvent,
+  ): Promise<{ client: StoredClient; secret?: string }> {
     const registered = registerClient(tenantId, registration, this.deps.hasher, new Date(this.deps.clock.now()), presetSecret);
-    await this.deps.store.createClient(registered.client);
+    await this.deps.store.createClient(registered.client, audit?.(registered.client.clientId));
     this.deps.clients.forget(tenantId, registered.client.clientId);
     return registered;
+  }
+
+  /** A new generated secret replaces the old one at once (a leaked secret must stop working). Throws ClientNotFound. */
+  async rotateClientSecret(tenantId: string, clientId: string, audit?: UnchainedAuditEvent): Promise<{ client: StoredClient; secret: string }> {
+    const current = await this.deps.store.findClient(tenantId, clientId);
+    if (!current) throw new ClientNotFound(clientId);
+    if (current.secretHash === null) throw new InvalidClientMetadata(`a ${current.authMethod} client has no secret to rotate`);
+    const secret = Secrets.generateSecret();
+    const client = await this.deps.store.updateClient(tenantId, clientId, { secretHash: this.deps.hasher.hash(secret) }, audit);
+    this.deps.clients.forget(tenantId, clientId);
+    return { client, secret };
+  }
+
+  /** Disables, re-enables or re-authorises a client; this replica forgets its cached record at once. */
+  async changeClient(tenantId: string, clientId: string, change: ClientChange, audit?: UnchainedAuditEvent): Promise<StoredClient> {
+    const client = await this.deps.store.updateClient(tenantId, clientId, change, audit);
+    this.deps.clients.forget(tenantId, clientId);
+    return client;
+  }
+
+  async deleteClient(tenantId: string, clientId: string, audit?: UnchainedAuditEvent): Promise<void> {
+    await this.deps.store.deleteClient(tenantId, clientId, audit);
+    this.deps.clients.forget(tenantId, clientId);
+  }
+
+  /** Disables a tenant: it issues and publishes nothing (TenantKeyring), on this replica at once. */
+  async disableTenant(tenantId: string, audit?: UnchainedAuditEvent): Promise<TenantSummary> {
+    const tenant = await this.deps.store.updateTenant(tenantId, { disabledAt: new Date(this.deps.clock.now()) }, audit);
+    this.deps.keyring.invalidate(tenantId);
+    return tenant;
   }
 
   /**
@@ -104,4 +147,18 @@ export class Provisioning {
     }
     return false;
   }
+}
+
+/**
+ * KMS alias names (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html,
+ * AliasName): `alias/` then 1-250 of A-Z a-z 0-9 / _ -; the `alias/aws/` prefix is reserved for
+ * AWS managed keys, which cannot be a customer's key.
+ */
+export const KMS_KEY_ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
+
+export function checkedKmsKeyAlias(alias: string): string {
+  if (!KMS_KEY_ALIAS.test(alias) || alias.startsWith('alias/aws/')) {
+    throw new InvalidRequest('kms_key_alias must be a customer KMS key alias: alias/ then 1-250 of A-Z a-z 0-9 / _ -, not alias/aws/...');
+  }
+  return alias;
 }

@@ -22,4 +22,9 @@ export class TenantProfiles {
   get(tenantId: string): Promise<TenantProfile | undefined> {
     return this.#cache.get(tenantId);
   }
+
+  /** After this replica changed the tenant: others see the change within cacheSeconds. */
+  forget(tenantId: string): void {
+    this.#cache.delete(tenantId);
+  }
 }

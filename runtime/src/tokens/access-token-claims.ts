@@ -17,7 +17,10 @@ export interface AccessTokenClaims {
   tenant: string;
   /** User tokens only: when the user authenticated (OIDC Core §2, RFC 9068 §2.2.1). */
   auth_time?: number;
-  /** User tokens only: the user's authorities (RFC 9068 §2.2.3.1 lets an AS add such attributes). */
+  /**
+   * The user's or client's authorities (RFC 9068 §2.2.3.1 lets an AS add such attributes); absent
+   * when there are none. The admin API reads the admin ones (authorities/admin-authorities.ts).
+   */
   authorities?: string[];
 }
 
@@ -28,6 +31,8 @@ export interface TokenClient {
   readonly resources: readonly string[];
   readonly defaultResource: string;
   readonly accessTokenTtl: number;
+  /** @default none */
+  readonly authorities?: readonly string[];
 }
 
 /** An authenticated client_credentials request (RFC 6749 §4.4.2) of one tenant. */
@@ -61,5 +66,6 @@ export function accessTokenClaims(grant: ClientCredentialsGrant, nowSeconds: num
     // Left undefined rather than spread in: JSON.stringify drops it, and no object is copied.
     scope: scopes.length > 0 ? scopes.join(' ') : undefined,
     tenant: grant.tenantId,
+    authorities: client.authorities && client.authorities.length > 0 ? [...client.authorities] : undefined,
   };
 }

@@ -1,3 +1,4 @@
+import type { UnchainedAuditEvent } from '../audit/audit-event';
 import { randomBytes } from 'node:crypto';
 import { InvalidUser, UserNotFound } from '../errors/user-errors';
 import type { Clock } from '../support/clock';
@@ -43,6 +44,9 @@ export interface UserDirectoryOptions {
 }
 
 const DEFAULT_POLICY = new PasswordPolicy();
+/** Builds a change's audit event once the target user's id is known; written in the change's transaction. */
+export type AuditFor = (userId: string) => UnchainedAuditEvent;
+
 export const MAX_AUTHORITIES = 100;
 export const AUTHORITY = /^[\x21-\x7e]{1,128}$/;
 /** E.164 (ITU-T): a plus, a country code and at most 15 digits in all. */
@@ -70,7 +74,7 @@ export class UserDirectory {
   }
 
   /** Throws InvalidUser, PasswordRejected, TenantNotFound or UserExists; then nothing is written. */
-  async create(tenantId: string, input: NewUser): Promise<User> {
+  async create(tenantId: string, input: NewUser, audit?: AuditFor): Promise<User> {
     checkUsername(input.username);
     const now = new Date(this.#clock.now());
     const user: User = {
@@ -90,7 +94,7 @@ export class UserDirectory {
       this.#policyFor(tenantId).check(input.password, { username: input.username });
       phc = await this.#hasher.hash(input.password);
     }
-    await this.#store.createUser(user, phc === undefined ? null : { tenantId, userId: user.id, phc, changedAt: now });
+    await this.#store.createUser(user, phc === undefined ? null : { tenantId, userId: user.id, phc, changedAt: now }, audit?.(user.id));
     return user;
   }
 
@@ -106,7 +110,7 @@ export class UserDirectory {
   }
 
   /** Throws UserNotFound, InvalidUser or UserExists (the new username is taken). */
-  async update(tenantId: string, userId: string, changes: UserChanges): Promise<User> {
+  async update(tenantId: string, userId: string, changes: UserChanges, audit?: AuditFor): Promise<User> {
     const user = await this.get(tenantId, userId);
     if (changes.username !== undefined) checkUsername(changes.username);
     if (changes.status !== undefined && changes.status !== 'active' && changes.status !== 'disabled') {
@@ -122,25 +126,25 @@ export class UserDirectory {
       status: changes.status ?? user.status,
       updatedAt: new Date(this.#clock.now()),
     };
-    await this.#store.updateUser(updated);
+    await this.#store.updateUser(updated, audit?.(userId));
     return updated;
   }
 
-  disable(tenantId: string, userId: string): Promise<User> {
-    return this.update(tenantId, userId, { status: 'disabled' });
+  disable(tenantId: string, userId: string, audit?: AuditFor): Promise<User> {
+    return this.update(tenantId, userId, { status: 'disabled' }, audit);
   }
 
   /** Throws UserNotFound. */
-  delete(tenantId: string, userId: string): Promise<void> {
-    return this.#store.deleteUser(tenantId, userId);
+  delete(tenantId: string, userId: string, audit?: AuditFor): Promise<void> {
+    return this.#store.deleteUser(tenantId, userId, audit?.(userId));
   }
 
   /** Throws UserNotFound or PasswordRejected (naming the rule); then the old password stays. */
-  async setPassword(tenantId: string, userId: string, password: string): Promise<void> {
+  async setPassword(tenantId: string, userId: string, password: string, audit?: AuditFor): Promise<void> {
     const user = await this.get(tenantId, userId);
     this.#policyFor(tenantId).check(password, { username: user.username });
     const phc = await this.#hasher.hash(password);
-    await this.#store.setPassword({ tenantId, userId, phc, changedAt: new Date(this.#clock.now()) });
+    await this.#store.setPassword({ tenantId, userId, phc, changedAt: new Date(this.#clock.now()) }, audit?.(userId));
   }
 
   /**

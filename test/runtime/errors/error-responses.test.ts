@@ -72,7 +72,6 @@ describe('what the client sees and what the operator logs', () => {
       store: h.store,
       sealer: KeySealer.ephemeral(),
       hasher: SecretHasher.ephemeral(),
-      adminToken: 'a'.repeat(32),
       logger: createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } }),
       processMetrics: false,
     });

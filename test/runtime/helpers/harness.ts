@@ -6,6 +6,8 @@ import { SecretHasher } from '../../../runtime/src/clients/secret-hasher';
 import { KeySealer } from '../../../runtime/src/keys/key-sealer';
 import type { IdentityStore } from '../../../runtime/src/store/identity-store';
 import { MemoryStore } from '../../../runtime/src/store/memory-store';
+import { userStoreFor } from '../../../runtime/src/store/users/user-store-for';
+import type { UserStore } from '../../../runtime/src/users/user-store';
 import { PostgresStore } from '../../../runtime/src/store/postgres/postgres-store';
 import type { Clock } from '../../../runtime/src/support/clock';
 import { createLogger } from '../../../runtime/src/support/logger';
@@ -37,7 +39,14 @@ export interface Harness {
   runtime: IdentityRuntime;
   store: IdentityStore;
   clock: ManualClock;
+  /** A platform-admin access token (client_credentials of platform-admin in tenant platform). */
   adminToken: string;
+  /** The platform-admin client's secret. */
+  adminSecret: string;
+  /** An access token of `clientId` in `tenant` from client_credentials; for admin clients its audience is the admin API. */
+  tokenFor(tenant: string, clientId: string, secret: string): Promise<string>;
+  /** The runtime's user store (unless the options gave another). */
+  userStore: UserStore;
   /** Every log line the runtime wrote. */
   logs: string[];
   /** The Postgres schema, when kind is postgres. */
@@ -68,12 +77,14 @@ export async function startHarness(
     },
   });
   const clock = new ManualClock();
-  const adminToken = randomBytes(32).toString('base64url');
+  const adminSecret = randomBytes(32).toString('base64url');
+  const userStore = options.userStore ?? userStoreFor(store);
   const runtime = await buildIdentityRuntime({
     store,
     sealer: KeySealer.ephemeral(),
     hasher: SecretHasher.ephemeral(),
-    adminToken,
+    platformAdminClientSecret: adminSecret,
+    userStore,
     logger: createLogger({ level: 'debug', destination: sink }),
     clock,
     processMetrics: false,
@@ -94,12 +105,27 @@ export async function startHarness(
     return { status: response.status, headers: response.headers, text, json };
   };
 
+  const tokenFor = async (tenant: string, clientId: string, secret: string): Promise<string> => {
+    const response = await fetch(`${base}/t/${tenant}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(clientId, secret) },
+      body: 'grant_type=client_credentials',
+    });
+    const body = (await response.json()) as { access_token?: string };
+    if (!body.access_token) throw new Error(`token for ${clientId} in ${tenant}: ${response.status} ${JSON.stringify(body)}`);
+    return body.access_token;
+  };
+  const adminToken = await tokenFor('platform', 'platform-admin', adminSecret);
+
   const harness: Harness = {
     base,
     runtime,
     store,
     clock,
     adminToken,
+    adminSecret,
+    tokenFor,
+    userStore,
     logs,
     schema: pg?.schema,
     issuer: (tenant) => runtime.issuers.issuer(tenant),

@@ -66,7 +66,7 @@ describe('readiness reports failures', () => {
     const flaky = new FlakyStore();
     const logLines: string[] = [];
     const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
-    const runtime = await buildIdentityRuntime({ store: flaky, sealer: KeySealer.ephemeral(), hasher: SecretHasher.ephemeral(), adminToken: 'a'.repeat(32), logger, processMetrics: false });
+    const runtime = await buildIdentityRuntime({ store: flaky, sealer: KeySealer.ephemeral(), hasher: SecretHasher.ephemeral(), logger, processMetrics: false });
     const base = await runtime.listen('127.0.0.1', 0);
     try {
       down = true;
@@ -87,7 +87,7 @@ describe('readiness reports failures', () => {
   test('not ready when PostgreSQL is gone', async () => {
     const pg = uniqueSchema();
     const store = await PostgresStore.connect({ connectionString: TEST_PG_URL, schema: pg.schema });
-    const runtime = await buildIdentityRuntime({ store, sealer: KeySealer.ephemeral(), hasher: SecretHasher.ephemeral(), adminToken: 'a'.repeat(32), logger: quiet(), processMetrics: false });
+    const runtime = await buildIdentityRuntime({ store, sealer: KeySealer.ephemeral(), hasher: SecretHasher.ephemeral(), logger: quiet(), processMetrics: false });
     const base = await runtime.listen('127.0.0.1', 0);
     try {
       expect((await fetch(`${base}/healthz/ready`)).status).toBe(200);
@@ -106,7 +106,7 @@ describe('readiness reports failures', () => {
     const pg = uniqueSchema();
     const first = await PostgresStore.connect({ connectionString: TEST_PG_URL, schema: pg.schema });
     const hasher = SecretHasher.ephemeral();
-    const writer = await buildIdentityRuntime({ store: first, sealer: new KeySealer(randomBytes(32)), hasher, adminToken: 'a'.repeat(32), logger: quiet(), processMetrics: false });
+    const writer = await buildIdentityRuntime({ store: first, sealer: new KeySealer(randomBytes(32)), hasher, logger: quiet(), processMetrics: false });
     await writer.provisioning.createTenant('sealed');
     const { client, secret } = await writer.provisioning.createClient('sealed', { resources: ['https://a.example'] });
     await writer.close();
@@ -116,7 +116,7 @@ describe('readiness reports failures', () => {
     const second = await PostgresStore.connect({ connectionString: TEST_PG_URL, schema: pg.schema });
     const logLines: string[] = [];
     const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
-    const reader = await buildIdentityRuntime({ store: second, sealer: new KeySealer(randomBytes(32)), hasher, adminToken: 'a'.repeat(32), logger, processMetrics: false });
+    const reader = await buildIdentityRuntime({ store: second, sealer: new KeySealer(randomBytes(32)), hasher, logger, processMetrics: false });
     const base = await reader.listen('127.0.0.1', 0);
     try {
       const ready = await fetch(`${base}/healthz/ready`);

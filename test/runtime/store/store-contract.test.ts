@@ -42,6 +42,8 @@ describe.each(STORE_KINDS)('%s store contract', (kind) => {
     redirectUris: [],
     postLogoutRedirectUris: [],
     createdAt: t0,
+    authorities: [],
+    disabledAt: null,
   });
 
   beforeAll(async () => {

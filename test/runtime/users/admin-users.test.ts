@@ -1,25 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
-import { AdminCredential } from '../../../runtime/src/admin/admin-credential';
-import { adminApi } from '../../../runtime/src/admin/plugin';
-import { userStoreFor } from '../../../runtime/src/store/users/user-store-for';
-import { PasswordHasher } from '../../../runtime/src/users/password-hasher';
 import { UserDirectory } from '../../../runtime/src/users/user-directory';
 import type { UserStore } from '../../../runtime/src/users/user-store';
 import { STORE_KINDS, startHarness } from '../helpers/harness';
 import type { Harness } from '../helpers/harness';
 
 /**
- * The admin API's user routes, on the admin plugin as the app registers it (same bearer check,
- * error handler and Ajv options), over the harness's store, so tenants come from the real API.
+ * The admin API's user routes, on the runtime the harness starts, called with the platform
+ * administrator's access token; `users` reads the same store directly.
  */
 describe.each(STORE_KINDS)('admin API: users, with the %s store', (kind) => {
   let h: Harness;
-  let app: FastifyInstance;
   let userStore: UserStore;
   let users: UserDirectory;
-  const token = randomBytes(32).toString('base64url');
+  let token: string;
   const PASSWORD = 'tulips in the rain at noon';
 
   let base: string;
@@ -37,21 +29,12 @@ describe.each(STORE_KINDS)('admin API: users, with the %s store', (kind) => {
     h = await startHarness(kind);
     await h.createTenant('shop');
     await h.createTenant('bank');
-    userStore = userStoreFor(h.store);
-    users = new UserDirectory({ store: userStore, hasher: new PasswordHasher(), clock: h.clock });
-    app = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
-    await app.register(adminApi, {
-      credential: new AdminCredential(token),
-      provisioning: h.runtime.provisioning,
-      rotation: h.runtime.rotation,
-      store: h.store,
-      issuers: h.runtime.issuers,
-      users,
-    });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    users = h.runtime.users;
+    userStore = h.userStore;
+    base = h.base;
+    token = h.adminToken;
   });
   afterAll(async () => {
-    await app.close();
     await h.close();
   });
 

@@ -282,4 +282,17 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_time ON audit_events (tenant_id, time);
 `,
   },
+  {
+    version: 8,
+    name: 'tenant administration: client authorities and disabling, tenant KMS key alias, policy and disabling',
+    // A disabled client or tenant keeps its rows (its audit trail names it; re-enabling is a
+    // later choice); authorities are plain strings checked by the service (authorities/).
+    sql: `
+ALTER TABLE clients ADD COLUMN authorities text[] NOT NULL DEFAULT '{}';
+ALTER TABLE clients ADD COLUMN disabled_at timestamptz;
+ALTER TABLE tenants ADD COLUMN kms_key_alias text CHECK (kms_key_alias ~ '^alias/[A-Za-z0-9/_-]{1,250}$');
+ALTER TABLE tenants ADD COLUMN disabled_at timestamptz;
+ALTER TABLE tenants ADD COLUMN sign_in_policy jsonb NOT NULL DEFAULT '{}';
+`,
+  },
 ];

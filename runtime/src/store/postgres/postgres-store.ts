@@ -1,10 +1,22 @@
 import { Pool } from 'pg';
 import type { PoolClient } from 'pg';
 import { InvalidStoreOptions } from '../../errors/operator-errors';
-import { ClientExists, TenantExists, TenantNotFound } from '../../errors/resource-errors';
+import { ClientExists, ClientNotFound, TenantExists, TenantNotFound } from '../../errors/resource-errors';
+import type { UnchainedAuditEvent } from '../../audit/audit-event';
+import { PostgresAuditJournal } from '../audit/postgres-audit-journal';
 import { applyRotation } from '../apply-rotation';
-import { inTransaction } from '../sql/transaction';
-import type { IdentityStore, RotationPlan, RotationState, StoredClient, StoredSigningKey, TenantProfile } from '../identity-store';
+import type {
+  ClientChange,
+  IdentityStore,
+  NewTenantProfile,
+  RevocationPlan,
+  RotationPlan,
+  RotationState,
+  StoredClient,
+  StoredSigningKey,
+  TenantChange,
+  TenantSummary,
+} from '../identity-store';
 import type { DatabaseUrlFile } from './database-url-file';
 import type { GrantStore } from '../grants/grant-store';
 import { PostgresGrantStore } from '../grants/postgres-grant-store';
@@ -39,10 +51,13 @@ export class PostgresStore implements IdentityStore {
   readonly #pool: Pool;
   /** Authorization grants, codes and refresh tokens (migration 3), on the same pool. */
   readonly grants: GrantStore;
+  /** The audit chain and event outbox (migrations 6, 7), on the same pool. */
+  readonly journal: PostgresAuditJournal;
 
   private constructor(pool: Pool) {
     this.#pool = pool;
     this.grants = new PostgresGrantStore(pool);
+    this.journal = new PostgresAuditJournal(pool);
   }
 
   /** Connects and brings the schema up to date. Throws InvalidStoreOptions before connecting when the options are unusable. */
@@ -81,22 +96,44 @@ export class PostgresStore implements IdentityStore {
     await this.#pool.query('SELECT 1');
   }
 
-  async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: TenantProfile): Promise<void> {
+  async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: NewTenantProfile, audit?: UnchainedAuditEvent): Promise<void> {
     await this.#transaction(async (db) => {
       try {
-        await db.query('INSERT INTO tenants (id, created_at, display_name) VALUES ($1, $2, $3)', [tenantId, at, profile?.displayName ?? null]);
+        await db.query('INSERT INTO tenants (id, created_at, display_name, kms_key_alias) VALUES ($1, $2, $3, $4)', [
+          tenantId,
+          at,
+          profile?.displayName ?? null,
+          profile?.kmsKeyAlias ?? null,
+        ]);
       } catch (error) {
         if (pgCode(error) === PG_UNIQUE_VIOLATION) throw new TenantExists(tenantId);
         throw error;
       }
       await insertKey(db, tenantId, keys.active);
       await insertKey(db, tenantId, keys.next);
-    });
+    }, audit);
   }
 
-  async findTenantProfile(tenantId: string): Promise<TenantProfile | undefined> {
-    const { rows } = await this.#pool.query<{ id: string; display_name: string | null }>('SELECT id, display_name FROM tenants WHERE id = $1', [tenantId]);
-    return rows[0] ? { displayName: rows[0].display_name ?? rows[0].id } : undefined;
+  async findTenantProfile(tenantId: string): Promise<TenantSummary | undefined> {
+    const { rows } = await this.#pool.query<TenantRow>('SELECT * FROM tenants WHERE id = $1', [tenantId]);
+    return rows[0] && tenantFromRow(rows[0]);
+  }
+
+  async listTenants(page: { after?: string; limit: number }): Promise<TenantSummary[]> {
+    const { rows } = await this.#pool.query<TenantRow>('SELECT * FROM tenants WHERE id > $1 ORDER BY id LIMIT $2', [page.after ?? '', page.limit]);
+    return rows.map(tenantFromRow);
+  }
+
+  async updateTenant(tenantId: string, change: TenantChange, audit?: UnchainedAuditEvent): Promise<TenantSummary> {
+    return this.#transaction(async (db) => {
+      const { rows } = await db.query<TenantRow>(
+        `UPDATE tenants SET sign_in_policy = COALESCE($2::jsonb, sign_in_policy), disabled_at = COALESCE(disabled_at, $3)
+          WHERE id = $1 RETURNING *`,
+        [tenantId, change.signInPolicy === undefined ? null : JSON.stringify(change.signInPolicy), change.disabledAt ?? null],
+      );
+      if (!rows[0]) throw new TenantNotFound(tenantId);
+      return tenantFromRow(rows[0]);
+    }, audit);
   }
 
   async anyTenantId(): Promise<string | undefined> {
@@ -113,7 +150,22 @@ export class PostgresStore implements IdentityStore {
     return rows.filter((row) => row.kid !== null).map(keyFromRow);
   }
 
-  async rotateSigningKeys(tenantId: string, plan: (state: RotationState) => RotationPlan): Promise<StoredSigningKey[]> {
+  async revokeSigningKey(tenantId: string, plan: (keys: StoredSigningKey[]) => RevocationPlan, audit?: UnchainedAuditEvent): Promise<StoredSigningKey[]> {
+    return this.#transaction(async (db) => {
+      const tenant = await db.query('SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+      if (tenant.rowCount === 0) throw new TenantNotFound(tenantId);
+      const keys = (await db.query<KeyRow>('SELECT * FROM signing_keys WHERE tenant_id = $1', [tenantId])).rows.map(keyFromRow);
+      const decided = plan(keys);
+      await db.query('DELETE FROM signing_keys WHERE tenant_id = $1 AND kid = $2', [tenantId, decided.remove]);
+      if (decided.activate !== undefined) {
+        await db.query(`UPDATE signing_keys SET status = 'active', activated_at = $3 WHERE tenant_id = $1 AND kid = $2 AND status = 'next'`, [tenantId, decided.activate, decided.at]);
+      }
+      if (decided.publish) await insertKey(db, tenantId, decided.publish);
+      return (await db.query<KeyRow>('SELECT * FROM signing_keys WHERE tenant_id = $1', [tenantId])).rows.map(keyFromRow);
+    }, audit);
+  }
+
+  async rotateSigningKeys(tenantId: string, plan: (state: RotationState) => RotationPlan, audit?: UnchainedAuditEvent): Promise<StoredSigningKey[]> {
     return this.#transaction(async (db) => {
       // The row lock serialises rotations of one tenant, and conflicts with the FK lock that a
       // concurrent client insert takes, so maxAccessTokenTtl cannot change under us.
@@ -140,15 +192,15 @@ export class PostgresStore implements IdentityStore {
       );
       await insertKey(db, tenantId, decided.publish);
       return result;
-    });
+    }, audit);
   }
 
-  async createClient(client: StoredClient): Promise<void> {
+  async createClient(client: StoredClient, audit?: UnchainedAuditEvent): Promise<void> {
     try {
-      await this.#pool.query(
+      await this.#transaction((db) => db.query(
         `INSERT INTO clients (tenant_id, client_id, auth_method, secret_hash, jwks, scopes, resources, default_resource, access_token_ttl, created_at,
-                              grant_types, redirect_uris, post_logout_redirect_uris)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+                              grant_types, redirect_uris, post_logout_redirect_uris, authorities, disabled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [
           client.tenantId,
           client.clientId,
@@ -163,8 +215,10 @@ export class PostgresStore implements IdentityStore {
           client.grantTypes,
           client.redirectUris,
           client.postLogoutRedirectUris,
+          client.authorities,
+          client.disabledAt,
         ],
-      );
+      ), audit);
     } catch (error) {
       if (pgCode(error) === PG_UNIQUE_VIOLATION) throw new ClientExists(client.clientId);
       if (pgCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new TenantNotFound(client.tenantId);
@@ -174,30 +228,43 @@ export class PostgresStore implements IdentityStore {
 
   async findClient(tenantId: string, clientId: string): Promise<StoredClient | undefined> {
     const { rows } = await this.#pool.query<ClientRow>('SELECT * FROM clients WHERE tenant_id = $1 AND client_id = $2', [tenantId, clientId]);
-    const row = rows[0];
-    return row && {
-      tenantId: row.tenant_id,
-      clientId: row.client_id,
-      authMethod: row.auth_method,
-      secretHash: row.secret_hash,
-      jwks: row.jwks,
-      scopes: row.scopes,
-      resources: row.resources,
-      defaultResource: row.default_resource,
-      accessTokenTtl: row.access_token_ttl,
-      grantTypes: row.grant_types,
-      redirectUris: row.redirect_uris,
-      postLogoutRedirectUris: row.post_logout_redirect_uris,
-      createdAt: row.created_at,
-    };
+    return rows[0] && clientFromRow(rows[0]);
   }
 
-  async revokeToken(tenantId: string, jti: string, expiresAt: Date): Promise<void> {
+  async listClients(tenantId: string, page: { after?: string; limit: number }): Promise<StoredClient[]> {
+    const { rows } = await this.#pool.query<ClientRow>(
+      'SELECT * FROM clients WHERE tenant_id = $1 AND client_id > $2 ORDER BY client_id LIMIT $3',
+      [tenantId, page.after ?? '', page.limit],
+    );
+    return rows.map(clientFromRow);
+  }
+
+  async updateClient(tenantId: string, clientId: string, change: ClientChange, audit?: UnchainedAuditEvent): Promise<StoredClient> {
+    return this.#transaction(async (db) => {
+      const { rows } = await db.query<ClientRow>(
+        `UPDATE clients SET secret_hash = COALESCE($3, secret_hash), authorities = COALESCE($4, authorities),
+                disabled_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE disabled_at END
+          WHERE tenant_id = $1 AND client_id = $2 RETURNING *`,
+        [tenantId, clientId, change.secretHash ?? null, change.authorities ?? null, change.disabledAt !== undefined, change.disabledAt ?? null],
+      );
+      if (!rows[0]) throw new ClientNotFound(clientId);
+      return clientFromRow(rows[0]);
+    }, audit);
+  }
+
+  async deleteClient(tenantId: string, clientId: string, audit?: UnchainedAuditEvent): Promise<void> {
+    await this.#transaction(async (db) => {
+      const { rowCount } = await db.query('DELETE FROM clients WHERE tenant_id = $1 AND client_id = $2', [tenantId, clientId]);
+      if (rowCount === 0) throw new ClientNotFound(clientId);
+    }, audit);
+  }
+
+  async revokeToken(tenantId: string, jti: string, expiresAt: Date, audit?: UnchainedAuditEvent): Promise<void> {
     try {
-      await this.#pool.query(
+      await this.#transaction((db) => db.query(
         'INSERT INTO revoked_tokens (tenant_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [tenantId, jti, expiresAt],
-      );
+      ), audit);
     } catch (error) {
       if (pgCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new TenantNotFound(tenantId);
       throw error;
@@ -228,8 +295,8 @@ export class PostgresStore implements IdentityStore {
     await this.#pool.end();
   }
 
-  #transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.#pool, work);
+  #transaction<T>(work: (db: PoolClient) => Promise<T>, audit?: UnchainedAuditEvent): Promise<T> {
+    return this.journal.transaction(work, audit);
   }
 }
 
@@ -290,6 +357,47 @@ function keyFromRow(row: KeyRow): StoredSigningKey {
   };
 }
 
+interface TenantRow {
+  id: string;
+  display_name: string | null;
+  kms_key_alias: string | null;
+  created_at: Date;
+  disabled_at: Date | null;
+  sign_in_policy: Record<string, number>;
+}
+
+function tenantFromRow(row: TenantRow): TenantSummary {
+  return {
+    id: row.id,
+    displayName: row.display_name ?? row.id,
+    kmsKeyAlias: row.kms_key_alias,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+    disabled: row.disabled_at !== null,
+    signInPolicy: row.sign_in_policy,
+  };
+}
+
+function clientFromRow(row: ClientRow): StoredClient {
+  return {
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    authMethod: row.auth_method,
+    secretHash: row.secret_hash,
+    jwks: row.jwks,
+    scopes: row.scopes,
+    resources: row.resources,
+    defaultResource: row.default_resource,
+    accessTokenTtl: row.access_token_ttl,
+    grantTypes: row.grant_types,
+    redirectUris: row.redirect_uris,
+    postLogoutRedirectUris: row.post_logout_redirect_uris,
+    authorities: row.authorities,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
+}
+
 interface ClientRow {
   tenant_id: string;
   client_id: string;
@@ -303,7 +411,9 @@ interface ClientRow {
   grant_types: StoredClient['grantTypes'];
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
+  authorities: string[];
   created_at: Date;
+  disabled_at: Date | null;
 }
 
 function pgCode(error: unknown): string | undefined {

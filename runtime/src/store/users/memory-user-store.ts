@@ -1,3 +1,5 @@
+import type { UnchainedAuditEvent } from '../../audit/audit-event';
+import type { AuditJournal } from '../../audit/audit-journal';
 import { TenantNotFound } from '../../errors/resource-errors';
 import { UserExists, UserNotFound } from '../../errors/user-errors';
 import type { StoredPassword, User } from '../../users/user';
@@ -18,13 +20,19 @@ interface TenantUsers {
 export class MemoryUserStore implements UserStore {
   readonly #tenants = new Map<string, TenantUsers>();
   readonly #tenantExists: (tenantId: string) => Promise<boolean>;
+  readonly #journal: Pick<AuditJournal, 'record'> | undefined;
 
-  /** @param tenants the identity store whose tenants these users belong to */
-  constructor(tenants: { findSigningKeys(tenantId: string): Promise<unknown[] | undefined> }) {
+  /** @param tenants the identity store whose tenants these users belong to, and whose journal records their changes */
+  constructor(tenants: { findSigningKeys(tenantId: string): Promise<unknown[] | undefined>; journal?: Pick<AuditJournal, 'record'> }) {
     this.#tenantExists = async (tenantId) => (await tenants.findSigningKeys(tenantId)) !== undefined;
+    this.#journal = tenants.journal;
   }
 
-  async createUser(user: User, password: StoredPassword | null): Promise<void> {
+  async #audit(event: UnchainedAuditEvent | undefined): Promise<void> {
+    if (event && this.#journal) await this.#journal.record(event);
+  }
+
+  async createUser(user: User, password: StoredPassword | null, audit?: UnchainedAuditEvent): Promise<void> {
     if (!(await this.#tenantExists(user.tenantId))) throw new TenantNotFound(user.tenantId);
     const tenant = this.#tenant(user.tenantId);
     const key = usernameKey(user.username);
@@ -32,6 +40,7 @@ export class MemoryUserStore implements UserStore {
     tenant.byId.set(user.id, copyUser(user));
     tenant.byUsername.set(key, user.id);
     if (password) tenant.passwords.set(user.id, { ...password, tenantId: user.tenantId, userId: user.id });
+    await this.#audit(audit);
   }
 
   async findUserById(tenantId: string, userId: string): Promise<User | undefined> {
@@ -46,7 +55,7 @@ export class MemoryUserStore implements UserStore {
     return user && copyUser(user);
   }
 
-  async updateUser(user: User): Promise<void> {
+  async updateUser(user: User, audit?: UnchainedAuditEvent): Promise<void> {
     const tenant = this.#tenants.get(user.tenantId);
     const current = tenant?.byId.get(user.id);
     if (!tenant || !current) throw new UserNotFound(user.id);
@@ -56,15 +65,17 @@ export class MemoryUserStore implements UserStore {
     tenant.byUsername.delete(oldKey);
     tenant.byUsername.set(newKey, user.id);
     tenant.byId.set(user.id, copyUser(user));
+    await this.#audit(audit);
   }
 
-  async deleteUser(tenantId: string, userId: string): Promise<void> {
+  async deleteUser(tenantId: string, userId: string, audit?: UnchainedAuditEvent): Promise<void> {
     const tenant = this.#tenants.get(tenantId);
     const current = tenant?.byId.get(userId);
     if (!tenant || !current) throw new UserNotFound(userId);
     tenant.byId.delete(userId);
     tenant.byUsername.delete(usernameKey(current.username));
     tenant.passwords.delete(userId);
+    await this.#audit(audit);
   }
 
   async findPassword(tenantId: string, userId: string): Promise<StoredPassword | undefined> {
@@ -72,10 +83,11 @@ export class MemoryUserStore implements UserStore {
     return password && { ...password };
   }
 
-  async setPassword(password: StoredPassword): Promise<void> {
+  async setPassword(password: StoredPassword, audit?: UnchainedAuditEvent): Promise<void> {
     const tenant = this.#tenants.get(password.tenantId);
     if (!tenant?.byId.has(password.userId)) throw new UserNotFound(password.userId);
     tenant.passwords.set(password.userId, { ...password });
+    await this.#audit(audit);
   }
 
   #tenant(tenantId: string): TenantUsers {

@@ -4,7 +4,8 @@ import { UserExists, UserNotFound } from '../../errors/user-errors';
 import type { StoredPassword, User } from '../../users/user';
 import type { UserStore } from '../../users/user-store';
 import { usernameKey } from '../../users/username';
-import { inTransaction } from '../sql/transaction';
+import type { UnchainedAuditEvent } from '../../audit/audit-event';
+import { PostgresAuditJournal } from '../audit/postgres-audit-journal';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
@@ -16,15 +17,20 @@ const PG_FOREIGN_KEY_VIOLATION = '23503';
  */
 export class PostgresUserStore implements UserStore {
   readonly #pool: Pool;
+  readonly #journal: PostgresAuditJournal;
 
-  /** @param pool the PostgresStore's pool (PostgresStore.pool), whose search_path names the schema */
-  constructor(pool: Pool) {
+  /**
+   * @param pool the PostgresStore's pool (PostgresStore.pool), whose search_path names the schema
+   * @param journal the PostgresStore's journal (PostgresStore.journal), so audit events join the same chain and outbox
+   */
+  constructor(pool: Pool, journal: PostgresAuditJournal = new PostgresAuditJournal(pool)) {
     this.#pool = pool;
+    this.#journal = journal;
   }
 
-  async createUser(user: User, password: StoredPassword | null): Promise<void> {
+  async createUser(user: User, password: StoredPassword | null, audit?: UnchainedAuditEvent): Promise<void> {
     try {
-      await inTransaction(this.#pool, async (db) => {
+      await this.#journal.transaction(async (db) => {
         await db.query(
           `INSERT INTO users (tenant_id, id, username, username_key, email, name, phone, status, authorities, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -33,7 +39,7 @@ export class PostgresUserStore implements UserStore {
         if (password) {
           await db.query('INSERT INTO passwords (tenant_id, user_id, phc, changed_at) VALUES ($1, $2, $3, $4)', [user.tenantId, user.id, password.phc, password.changedAt]);
         }
-      });
+      }, audit);
     } catch (error) {
       if (pgCode(error) === PG_UNIQUE_VIOLATION) throw new UserExists();
       if (pgCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new TenantNotFound(user.tenantId);
@@ -51,14 +57,16 @@ export class PostgresUserStore implements UserStore {
     return rows[0] && userFromRow(rows[0]);
   }
 
-  async updateUser(user: User): Promise<void> {
+  async updateUser(user: User, audit?: UnchainedAuditEvent): Promise<void> {
     try {
-      const { rowCount } = await this.#pool.query(
+      await this.#journal.transaction(async (db) => {
+      const { rowCount } = await db.query(
         `UPDATE users SET username = $3, username_key = $4, email = $5, name = $6, phone = $7, status = $8, authorities = $9, updated_at = $10
           WHERE tenant_id = $1 AND id = $2`,
         [user.tenantId, user.id, user.username, usernameKey(user.username), user.email, user.name, user.phone, user.status, user.authorities, user.updatedAt],
       );
       if (rowCount === 0) throw new UserNotFound(user.id);
+      }, audit);
     } catch (error) {
       if (pgCode(error) === PG_UNIQUE_VIOLATION) throw new UserExists();
       throw error;
@@ -66,12 +74,12 @@ export class PostgresUserStore implements UserStore {
   }
 
   /** The user, its password (cascade) and its grants with their codes and refresh tokens (migration 3), in one transaction. */
-  async deleteUser(tenantId: string, userId: string): Promise<void> {
-    await inTransaction(this.#pool, async (db) => {
+  async deleteUser(tenantId: string, userId: string, audit?: UnchainedAuditEvent): Promise<void> {
+    await this.#journal.transaction(async (db) => {
       const { rowCount } = await db.query('DELETE FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, userId]);
       if (rowCount === 0) throw new UserNotFound(userId);
       await db.query('DELETE FROM grants WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
-    });
+    }, audit);
   }
 
   async findPassword(tenantId: string, userId: string): Promise<StoredPassword | undefined> {
@@ -82,13 +90,13 @@ export class PostgresUserStore implements UserStore {
     return rows[0] && { tenantId, userId, phc: rows[0].phc, changedAt: rows[0].changed_at };
   }
 
-  async setPassword(password: StoredPassword): Promise<void> {
+  async setPassword(password: StoredPassword, audit?: UnchainedAuditEvent): Promise<void> {
     try {
-      await this.#pool.query(
+      await this.#journal.transaction((db) => db.query(
         `INSERT INTO passwords (tenant_id, user_id, phc, changed_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (tenant_id, user_id) DO UPDATE SET phc = EXCLUDED.phc, changed_at = EXCLUDED.changed_at`,
         [password.tenantId, password.userId, password.phc, password.changedAt],
-      );
+      ), audit);
     } catch (error) {
       if (pgCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new UserNotFound(password.userId);
       throw error;

@@ -6,5 +6,5 @@ import { PostgresUserStore } from './postgres-user-store';
 
 /** The user store that lives beside the identity store: the same PostgreSQL pool and schema, or memory. */
 export function userStoreFor(store: IdentityStore): UserStore {
-  return store instanceof PostgresStore ? new PostgresUserStore(store.pool) : new MemoryUserStore(store);
+  return store instanceof PostgresStore ? new PostgresUserStore(store.pool, store.journal) : new MemoryUserStore(store);
 }
