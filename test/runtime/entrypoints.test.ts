@@ -23,7 +23,9 @@ describe('npm start (runtime/src/main.ts)', () => {
         tenant: 'demo',
         client_id: expect.any(String),
         client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
-        admin_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        admin_issuer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/t\/platform$/),
+        admin_client_id: 'platform-admin',
+        admin_client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         public_client_id: 'demo-public',
         redirect_uris: [`${printed.issuer.replace(/\/t\/demo$/, '')}/demo/callback`],
         username: 'demo',
@@ -50,31 +52,30 @@ describe('npm start (runtime/src/main.ts)', () => {
       expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
 
       const base = printed.issuer.replace(/\/t\/demo$/, '');
-      const keys = await fetch(`${base}/admin/tenants/demo/keys`, { headers: { authorization: `Bearer ${printed.admin_token}` } });
-      expect(keys.status).toBe(200);
+      const newcomer = await newcomerFlow(base, printed);
       expect((await fetch(`${base}/healthz/ready`)).status).toBe(200);
 
       expect(await proc.stop()).toBe(0);
       expect(proc.stdout().trim().split('\n')).toHaveLength(1);
       const logs = proc.stderr();
       expect(logs).toContain('identity runtime listening');
-      for (const secret of [printed.client_secret, printed.admin_token, tokens.access_token]) expect(logs).not.toContain(secret);
+      for (const secret of [printed.client_secret, printed.admin_client_secret, tokens.access_token, ...newcomer.secrets]) expect(logs).not.toContain(secret);
     } finally {
       await proc.stop();
     }
   });
 
-  test('DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ADMIN_TOKEN and SIGNING_KEY_FILE are used and not printed', async () => {
+  test('DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PLATFORM_ADMIN_CLIENT_SECRET and SIGNING_KEY_FILE are used and not printed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bs-main-'));
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(join(dir, 'signing.pem'), privateKey.export({ format: 'pem', type: 'pkcs1' }));
     const secret = randomBytes(32).toString('base64url');
-    const adminToken = randomBytes(32).toString('base64url');
+    const adminSecret = randomBytes(32).toString('base64url');
     const proc = spawnEntrypoint('runtime/src/main.ts', {
       PORT: '0',
       DEMO_CLIENT_ID: 'demo-service',
       DEMO_CLIENT_SECRET: secret,
-      ADMIN_TOKEN: adminToken,
+      PLATFORM_ADMIN_CLIENT_SECRET: adminSecret,
       SIGNING_KEY_FILE: join(dir, 'signing.pem'),
       DEMO_USERNAME: 'newcomer',
       DEMO_PASSWORD: 'a demo password long enough',
@@ -87,10 +88,15 @@ describe('npm start (runtime/src/main.ts)', () => {
         token_endpoint: expect.any(String),
         tenant: 'demo',
         client_id: 'demo-service',
+        admin_issuer: expect.stringMatching(/\/t\/platform$/),
+        admin_client_id: 'platform-admin',
         public_client_id: 'demo-public',
         redirect_uris: ['https://rp.example/cb', 'http://localhost:3000/callback'],
         username: 'newcomer',
       });
+      // The given secret works, and is not printed.
+      const admin = await clientToken(printed.admin_issuer.replace(/\/t\/platform$/, ''), 'platform', 'platform-admin', adminSecret);
+      expect(admin.split('.')).toHaveLength(3);
       expect(JSON.stringify(printed)).not.toContain('a demo password long enough');
       const response = await fetch(printed.token_endpoint, {
         method: 'POST',
@@ -102,7 +108,7 @@ describe('npm start (runtime/src/main.ts)', () => {
       expect(decodeJwt(token).header.kid).toBe(rsaThumbprint(jwk.n!, jwk.e!));
       await expect(jose.jwtVerify(token, publicKey, { issuer: printed.issuer })).resolves.toBeDefined();
       expect(proc.stderr()).not.toContain(secret);
-      expect(proc.stderr()).not.toContain(adminToken);
+      expect(proc.stderr()).not.toContain(adminSecret);
       expect(proc.stderr()).not.toContain('a demo password long enough');
     } finally {
       await proc.stop();
@@ -135,7 +141,7 @@ describe('production entrypoint (runtime/src/server.ts)', () => {
     );
   });
 
-  test('refuses to start without ADMIN_TOKEN', async () => {
+  test('refuses to start without PLATFORM_ADMIN_CLIENT_SECRET', async () => {
     const proc = spawnEntrypoint('runtime/src/server.ts', {
       DATABASE_URL: TEST_PG_URL,
       SIGNING_KEY_SOURCE: 'database',
@@ -144,7 +150,7 @@ describe('production entrypoint (runtime/src/server.ts)', () => {
       ISSUER_BASE_URL: 'https://id.example.com',
     });
     expect(await proc.exited).toBe(78);
-    expect(proc.stderr()).toMatch(/^identity runtime: ADMIN_TOKEN is required/);
+    expect(proc.stderr()).toMatch(/^identity runtime: PLATFORM_ADMIN_CLIENT_SECRET is required/);
   });
 
   test('exits 1 with a clear message when PostgreSQL cannot be reached, without the password', async () => {
@@ -153,7 +159,8 @@ describe('production entrypoint (runtime/src/server.ts)', () => {
       SIGNING_KEY_SOURCE: 'database',
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-      ADMIN_TOKEN: randomBytes(32).toString('base64url'),
+      PLATFORM_ADMIN_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       ISSUER_BASE_URL: 'https://id.example.com',
     });
     expect(await proc.exited).toBe(1);
@@ -172,7 +179,7 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
 
   test('runs with plain node against PostgreSQL (URL from a file, as in the cluster) and issues verifiable tokens', async () => {
     const pg = uniqueSchema();
-    const adminToken = randomBytes(32).toString('base64url');
+    const adminSecret = randomBytes(32).toString('base64url');
     const urlFile = join(mkdtempSync(join(tmpdir(), 'bs-dburl-')), 'DATABASE_URL');
     writeFileSync(urlFile, TEST_PG_URL);
     const proc = spawnEntrypoint(outfile, {
@@ -181,7 +188,8 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
       SIGNING_KEY_SOURCE: 'database',
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-      ADMIN_TOKEN: adminToken,
+      PLATFORM_ADMIN_CLIENT_SECRET: adminSecret,
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       ISSUER_BASE_URL: 'https://id.example.test',
       HOST: '127.0.0.1',
       PORT: '0',
@@ -190,6 +198,7 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
       const listening = JSON.parse(await proc.waitForLine((l) => l.includes('identity runtime listening')));
       const base: string = listening.listening;
       expect((await fetch(`${base}/healthz/ready`)).status).toBe(200);
+      const adminToken = await clientToken(base, 'platform', 'platform-admin', adminSecret);
       const admin = (path: string, body: unknown) =>
         fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect((await admin('/admin/tenants', { tenant: 'prod' })).status).toBe(201);
@@ -210,7 +219,7 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
       // Production logs go to stdout as JSON, without secrets.
       const logs = proc.stdout();
       for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
-      for (const secret of [adminToken, created.client_secret, token]) expect(logs + proc.stderr()).not.toContain(secret);
+      for (const secret of [adminSecret, adminToken, created.client_secret, token]) expect(logs + proc.stderr()).not.toContain(secret);
     } finally {
       await proc.stop();
       await pg.drop();
@@ -223,3 +232,56 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
     expect(proc.stderr()).toMatch(/^identity runtime: DATABASE_URL or DATABASE_URL_FILE is required/);
   });
 });
+
+/** A client_credentials access token (RFC 6749 §4.4) of a client of `tenant`. */
+async function clientToken(base: string, tenant: string, clientId: string, secret: string): Promise<string> {
+  const response = await fetch(`${base}/t/${tenant}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
+    body: 'grant_type=client_credentials',
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`no token for ${clientId}: ${response.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/**
+ * Issue 13's "done when", as a newcomer does it with what npm start printed: the platform
+ * admin creates a tenant and a tenant-admin client; the tenant admin creates a user and a client
+ * and reads its tenant's audit trail; it is refused (403) in another tenant, and the refusal is
+ * in that tenant's trail.
+ */
+async function newcomerFlow(base: string, printed: { admin_issuer: string; admin_client_id: string; admin_client_secret: string }): Promise<{ secrets: string[] }> {
+  const call = async (token: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as any };
+  };
+  expect(printed.admin_issuer).toBe(`${base}/t/platform`);
+  const platform = await clientToken(base, 'platform', printed.admin_client_id, printed.admin_client_secret);
+  expect((await call(platform, 'POST', '/admin/tenants', { tenant: 'acme', display_name: 'Acme', kms_key_alias: 'alias/brandstack-acme' })).status).toBe(201);
+  const tenantAdmin = await call(platform, 'POST', '/admin/tenants/acme/clients', { client_id: 'acme-admin', authorities: ['tenant:admin'] });
+  expect(tenantAdmin.status).toBe(201);
+  const acme = await clientToken(base, 'acme', 'acme-admin', tenantAdmin.json.client_secret);
+
+  const user = await call(acme, 'POST', '/admin/tenants/acme/users', { username: 'jane', email: 'jane@acme.example', password: 'correct horse battery staple' });
+  expect(user.status).toBe(201);
+  const app = await call(acme, 'POST', '/admin/tenants/acme/clients', { resources: ['https://api.acme.example'], scope: 'orders.read' });
+  expect(app.status).toBe(201);
+  const trail = await call(acme, 'GET', '/admin/tenants/acme/audit');
+  expect(trail.status).toBe(200);
+  expect(trail.json.events.map((e: { action: string }) => e.action)).toEqual(['tenant.create', 'client.create', 'user.create', 'client.create']);
+  expect(JSON.stringify(trail.json)).not.toContain('jane');
+
+  const outside = await call(acme, 'GET', '/admin/tenants/demo/clients');
+  expect(outside.status).toBe(403);
+  const demoTrail = await call(platform, 'GET', '/admin/tenants/demo/audit');
+  expect(demoTrail.json.events).toContainEqual(
+    expect.objectContaining({ action: 'client.list', outcome: 'denied', actor: { type: 'client', id: 'acme:acme-admin', client_id: 'acme:acme-admin' } }),
+  );
+  expect((await call(platform, 'GET', '/admin/tenants/acme/audit/verify')).json.ok).toBe(true);
+  return { secrets: [platform, acme, tenantAdmin.json.client_secret, app.json.client_secret] };
+}

@@ -82,7 +82,7 @@ export interface AuditEventOrigin {
 }
 
 // Opaque ids are short tokens of a URL-safe alphabet: no '@', no spaces, so no e-mail or full name fits.
-const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const OPAQUE_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
 const ACTION = /^[a-z][a-z_]*(?:\.[a-z][a-z_]*){1,3}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -92,7 +92,7 @@ export function opaqueId(value: string, field = 'id'): OpaqueId {
   if (typeof value !== 'string') throw new AuditFieldRefused(field, 'an opaque id is a string');
   // The personal-data check first: its reason ("looks like an e-mail address") tells the caller more.
   refusePersonalData(field, value);
-  if (!OPAQUE_ID.test(value)) throw new AuditFieldRefused(field, `an opaque id is 1-128 characters of A-Z a-z 0-9 . _ : -`);
+  if (!OPAQUE_ID.test(value)) throw new AuditFieldRefused(field, `an opaque id is 1-128 characters of A-Z a-z 0-9 . _ ~ : -`);
   return value as OpaqueId;
 }
 

@@ -11,7 +11,8 @@ const valid = {
   SIGNING_KEY_SOURCE: 'database',
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-  ADMIN_TOKEN: randomBytes(32).toString('base64url'),
+  PLATFORM_ADMIN_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+  AMQP_URL: 'amqps://relay:secret@b-1234.mq.eu-central-1.amazonaws.com:5671',
   ISSUER_BASE_URL: 'https://id.example.com',
 };
 
@@ -33,7 +34,8 @@ describe('production configuration (runtime/src/server.ts)', () => {
       databaseUrlFile: undefined,
       databaseSchema: 'identity',
       signingKeySource: 'database',
-      adminToken: valid.ADMIN_TOKEN,
+      platformAdminClientSecret: valid.PLATFORM_ADMIN_CLIENT_SECRET,
+      amqpUrl: valid.AMQP_URL,
       issuerBaseUrl: 'https://id.example.com',
       host: '0.0.0.0',
       port: 8080,
@@ -45,7 +47,7 @@ describe('production configuration (runtime/src/server.ts)', () => {
     expect(config.keyEncryptionKey).toHaveLength(32);
   });
 
-  test.each(['DATABASE_URL', 'SIGNING_KEY_SOURCE', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'ADMIN_TOKEN', 'ISSUER_BASE_URL'])(
+  test.each(['DATABASE_URL', 'SIGNING_KEY_SOURCE', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'PLATFORM_ADMIN_CLIENT_SECRET', 'AMQP_URL', 'ISSUER_BASE_URL'])(
     'without %s it refuses with one sentence naming the variable',
     (name) => {
       const error = configError(() => parseProductionConfig({ ...valid, [name]: undefined }));
@@ -62,7 +64,8 @@ describe('production configuration (runtime/src/server.ts)', () => {
     ['KEY_ENCRYPTION_KEY', randomBytes(16).toString('base64'), /exactly 32 random bytes/],
     ['KEY_ENCRYPTION_KEY', 'not base64!', /base64/],
     ['CLIENT_SECRET_PEPPER', randomBytes(8).toString('base64'), /at least 32 random bytes/],
-    ['ADMIN_TOKEN', 'short', /at least 32 characters/],
+    ['PLATFORM_ADMIN_CLIENT_SECRET', 'short', /at least 32 characters/],
+    ['AMQP_URL', 'amqp://relay:secret@b-1234.mq.eu-central-1.amazonaws.com:5672', /amqps/],
     ['ISSUER_BASE_URL', 'http://id.example.com', /https/],
     ['ISSUER_BASE_URL', 'https://id.example.com/?x=1', /query or a fragment/],
     ['ISSUER_BASE_URL', 'id.example.com', /absolute URL/],
@@ -117,7 +120,7 @@ describe('production configuration (runtime/src/server.ts)', () => {
 
   test('errors never echo secrets', () => {
     expect(configError(() => parseProductionConfig({ ...valid, DATABASE_URL: 'mysql://root:hunter2@db/x' })).message).not.toContain('hunter2');
-    expect(configError(() => parseProductionConfig({ ...valid, ADMIN_TOKEN: 'tooshort-secret' })).message).not.toContain('tooshort-secret');
+    expect(configError(() => parseProductionConfig({ ...valid, PLATFORM_ADMIN_CLIENT_SECRET: 'tooshort-secret' })).message).not.toContain('tooshort-secret');
     expect(configError(() => parseProductionConfig({ ...valid, KEY_ENCRYPTION_KEY: 'AAAA' })).message).not.toContain('AAAA');
   });
 
@@ -128,7 +131,7 @@ describe('production configuration (runtime/src/server.ts)', () => {
 
 describe('embedded configuration (npm start)', () => {
   test('zero configuration works', () => {
-    expect(parseEmbeddedConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, issuerBaseUrl: undefined, signingKey: undefined, adminToken: undefined });
+    expect(parseEmbeddedConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, issuerBaseUrl: undefined, signingKey: undefined, platformAdminClientSecret: undefined, amqpUrl: undefined });
   });
 
   test('a configured signing key file is loaded', () => {
@@ -143,7 +146,7 @@ describe('embedded configuration (npm start)', () => {
     ['SIGNING_KEY_FILE', '/nonexistent/key.pem', /cannot be read: ENOENT/],
     ['DEMO_CLIENT_SECRET', 'password', /at least 32 characters/],
     ['DEMO_CLIENT_ID', 'has space', /must match/],
-    ['ADMIN_TOKEN', 'admin', /at least 32 characters/],
+    ['PLATFORM_ADMIN_CLIENT_SECRET', 'admin', /at least 32 characters/],
     ['PORT', '-1', /integer from 0 to 65535/],
     ['ISSUER_BASE_URL', 'ftp://x', /https/],
   ])('%s=%p is refused', (name, value, message) => {

@@ -116,6 +116,13 @@ export async function startHarness(
     return body.access_token;
   };
   const adminToken = await tokenFor('platform', 'platform-admin', adminSecret);
+  // Tests move the clock past the token's lifetime; admin() then fetches a fresh one.
+  let current = adminToken;
+  const freshAdminToken = async (): Promise<string> => {
+    const exp = (decodeJwt(current).payload as { exp: number }).exp;
+    if (clock.now() / 1000 > exp - 10) current = await tokenFor('platform', 'platform-admin', adminSecret);
+    return current;
+  };
 
   const harness: Harness = {
     base,
@@ -140,7 +147,8 @@ export async function startHarness(
         body: body.toString(),
       });
     },
-    admin(method, path, body, token = adminToken) {
+    async admin(method, path, body, token) {
+      token ??= await freshAdminToken();
       return request(method, path, {
         headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -33,9 +33,10 @@ describe.each(STORE_KINDS)('health and metrics with the %s store', (kind) => {
     const metrics = await h.request('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(metrics.text).toContain('brandstack_tokens_issued_total{grant_type="client_credentials"} 3');
+    // 3 here, plus the harness's own platform-admin token.
+    expect(metrics.text).toContain('brandstack_tokens_issued_total{grant_type="client_credentials"} 4');
     expect(metrics.text).toContain('brandstack_oauth_failures_total{endpoint="token",reason="invalid_scope"} 1');
-    expect(metrics.text).toContain('brandstack_oauth_request_duration_seconds_count{endpoint="token",outcome="success"} 3');
+    expect(metrics.text).toContain('brandstack_oauth_request_duration_seconds_count{endpoint="token",outcome="success"} 4');
     expect(metrics.text).toContain('brandstack_oauth_request_duration_seconds_count{endpoint="token",outcome="error"} 1');
     expect(metrics.text).toMatch(/brandstack_oauth_request_duration_seconds_bucket\{le="0.005",endpoint="token",outcome="success"\} \d+/);
   });
