@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { epochSeconds } from '../support/clock';
+import { clientAccountEvent } from './client-account-audit';
 import { verifyAccessToken } from '../tokens/token-verifier';
 import { requireTenant } from './context';
 import type { TokenServiceContext } from './context';
@@ -29,12 +30,16 @@ export function revocationRoute(app: FastifyInstance, ctx: TokenServiceContext):
         params: request.body,
       });
       const claims = verifyAccessToken(request.body.token, keys, { issuer, tenant: tenantId, nowSeconds: epochSeconds(ctx.clock) });
+      const event = (outcome: 'success' | 'denied') => clientAccountEvent(request, ctx, tenantId, client.clientId, 'token.revoke', claims?.jti ?? null, outcome);
       if (claims && claims.client_id !== client.clientId) {
         request.log.warn({ tenant: tenantId, client_id: client.clientId, reason: 'token of another client' }, 'revocation ignored');
+        await ctx.store.journal.record(event('denied'));
       } else if (claims) {
         // Kept until the token would have expired anyway; after that, expiry alone rejects it.
-        await ctx.store.revokeToken(tenantId, claims.jti, new Date(claims.exp * 1000));
+        await ctx.store.revokeToken(tenantId, claims.jti, new Date(claims.exp * 1000), event('success'));
         request.log.info({ tenant: tenantId, client_id: client.clientId, jti: claims.jti }, 'access token revoked');
+      } else {
+        await ctx.store.journal.record(event('success'));
       }
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache').code(200).send();
     },

@@ -18,7 +18,7 @@ describe.each(STORE_KINDS)('signing key rotation with the %s store', (kind) => {
     h = await startHarness(kind, { keyCacheSeconds: KEY_CACHE, jwksMaxAgeSeconds: JWKS_MAX_AGE });
     await h.createTenant('rot');
     await h.createTenant('bystander');
-    svc = await h.createClient('rot', { access_token_ttl: TTL });
+    svc = await h.createClient('rot', { access_token_ttl: TTL, authorities: ['introspect'] });
   });
   afterAll(() => h.close());
 

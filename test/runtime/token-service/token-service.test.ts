@@ -193,12 +193,26 @@ describe.each(STORE_KINDS)('token service with the %s store', (kind) => {
     });
   });
 
-  test('another client of the same tenant (a resource server) can introspect', async () => {
-    const resourceServer = await h.createClient('alpha');
+  test('a resource server holding `introspect` can introspect another client\'s token; any other client cannot, and is audited', async () => {
+    const resourceServer = await h.createClient('alpha', { authorities: ['introspect'] });
+    const bystander = await h.createClient('alpha');
     const config = await discover('alpha', alpha.client_id, client.ClientSecretBasic(alpha.client_secret));
     const { access_token } = await client.clientCredentialsGrant(config);
     const rsConfig = await discover('alpha', resourceServer.client_id, client.ClientSecretBasic(resourceServer.client_secret));
     expect((await client.tokenIntrospection(rsConfig, access_token)).active).toBe(true);
+    // The owner may read its own token.
+    expect((await client.tokenIntrospection(config, access_token)).active).toBe(true);
+    // Answered like an invalid token: the bystander learns nothing about it.
+    const bystanderConfig = await discover('alpha', bystander.client_id, client.ClientSecretBasic(bystander.client_secret));
+    expect(await client.tokenIntrospection(bystanderConfig, access_token)).toEqual({ active: false });
+    const { jti } = decodeJwt(access_token).payload;
+    const { events } = await h.store.journal.trail.query('alpha', { limit: 500 });
+    const introspections = events.filter((e) => e.action === 'token.introspect' && e.target.id === jti);
+    expect(introspections.map((e) => [e.actor.id, e.outcome])).toEqual([
+      [resourceServer.client_id, 'success'],
+      [alpha.client_id, 'success'],
+      [bystander.client_id, 'denied'],
+    ]);
   });
 
   test('revocation (RFC 7009) makes the token inactive, is idempotent, and accepts unknown tokens', async () => {
