@@ -37,6 +37,7 @@ import { attemptStoreFor } from './store/sign-in-attempts/attempt-store-for';
 import { userStoreFor } from './store/users/user-store-for';
 import { systemClock } from './support/clock';
 import type { Clock } from './support/clock';
+import { coerceQueryIntegers } from './support/query-integers';
 import { RuntimeMetrics } from './support/runtime-metrics';
 import { IssuerUrls } from './tenants/issuer-urls';
 import { Provisioning } from './tenants/provisioning';
@@ -207,6 +208,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     // request with a misspelt field must fail, not create something else than was asked for.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
+  app.addHook('preValidation', coerceQueryIntegers);
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'not_found', error_description: `no route ${request.method} ${request.url.split('?')[0]}` });
   });

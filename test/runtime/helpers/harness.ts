@@ -44,7 +44,7 @@ export interface Harness {
   /** The platform-admin client's secret. */
   adminSecret: string;
   /** An access token of `clientId` in `tenant` from client_credentials; for admin clients its audience is the admin API. */
-  tokenFor(tenant: string, clientId: string, secret: string): Promise<string>;
+  tokenFor(tenant: string, clientId: string, secret: string, resource?: string): Promise<string>;
   /** The runtime's user store (unless the options gave another). */
   userStore: UserStore;
   /** Every log line the runtime wrote. */
@@ -105,11 +105,11 @@ export async function startHarness(
     return { status: response.status, headers: response.headers, text, json };
   };
 
-  const tokenFor = async (tenant: string, clientId: string, secret: string): Promise<string> => {
+  const tokenFor = async (tenant: string, clientId: string, secret: string, resource?: string): Promise<string> => {
     const response = await fetch(`${base}/t/${tenant}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(clientId, secret) },
-      body: 'grant_type=client_credentials',
+      body: `grant_type=client_credentials${resource === undefined ? '' : `&resource=${encodeURIComponent(resource)}`}`,
     });
     const body = (await response.json()) as { access_token?: string };
     if (!body.access_token) throw new Error(`token for ${clientId} in ${tenant}: ${response.status} ${JSON.stringify(body)}`);
