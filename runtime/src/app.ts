@@ -67,6 +67,8 @@ export interface IdentityRuntimeOptions {
    */
   amqpUrl?: string;
   amqpSocketOptions?: Record<string, unknown>;
+  /** The topic exchange events are published to. @default 'brandstack.events' */
+  amqpExchange?: string;
   /** Where the audit API reads. @default the store's chain (store.journal.trail); production: MongoDB (MongoAuditTrail) */
   auditReader?: AuditTrail;
   /** How often the relay polls the outbox besides being woken on commit. @default 1000 */
@@ -173,7 +175,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
   // the in-process bus, whose security subscriber hands blocks to the notifier.
   const bus = options.amqpUrl === undefined ? new InProcessEventBus() : undefined;
   bus?.subscribe('security.#', async (envelope) => notifier.notify(securityEventFromEnvelope(envelope)));
-  const publisher: EventPublisher = bus ?? new AmqpEventPublisher({ url: options.amqpUrl!, logger, socketOptions: options.amqpSocketOptions });
+  const publisher: EventPublisher = bus ?? new AmqpEventPublisher({ url: options.amqpUrl!, logger, socketOptions: options.amqpSocketOptions, exchange: options.amqpExchange });
   const relay = new OutboxRelay({ source: store.journal.outbox, publisher, logger, pollIntervalMs: options.relayPollIntervalMs });
 
   const guard = createSignInProtection({
