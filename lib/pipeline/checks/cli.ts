@@ -5,10 +5,12 @@
  *   brandstack smoke  --brand <id> (--environment <env> --region <code> | --base-url <url>)
  *                     [--issuer-base <url>] [--tenant <customer>] [--secret-id <arn>]
  *   brandstack preflight --brand <id> --stage <low|high> --region <code> [--environment <name>]   (lib/preflight/)
+ *   brandstack audit verify --tenant <id> --url <runtime> [--admin-tenant <id>] [--client-id <id>] [--client-secret-file <path>]   (lib/audit-verify/)
  *
  * Exit codes: 0 every expectation held; 1 at least one VIOLATED; 2 bad input,
  * or nothing could be checked (no credentials, no network), said in one sentence.
  */
+import { AuditVerifyUsage, auditVerifyOptions, formatAuditVerification, verifyAuditTrail } from '../../audit-verify/audit-verify';
 import { BrandConfigError } from '../../config/errors';
 import { BrandRegistry, resolveTarget } from '../../config/registry';
 import { STAGE_NAMES } from '../../config/stages';
@@ -26,6 +28,8 @@ export const USAGE = [
   '       brandstack smoke --brand <id> (--environment <env> --region <code> | --base-url <url>) [--issuer-base <url>] [--tenant <customer>]',
   '                        [--secret-id <arn>]   (else SMOKE_CLIENT_ID, SMOKE_CLIENT_SECRET from the environment)',
   '       brandstack preflight --brand <id> --stage <low|high> --region <code> [--environment <name>]   (default environment: the stage)',
+  '       brandstack audit verify --tenant <id> --url <runtime> [--admin-tenant <id>] [--client-id <id>] [--client-secret-file <path>]',
+  '                        (else BRANDSTACK_ADMIN_CLIENT_SECRET; default client platform-admin of tenant platform)',
 ].join('\n');
 
 export interface CliIo {
@@ -55,7 +59,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === 'verify') return await verify(parseFlags(rest, ['brand', 'stage', 'region']), io);
     if (command === 'smoke') return await smoke(parseFlags(rest, ['brand', 'tenant', 'base-url', 'environment', 'region', 'issuer-base', 'secret-id']), io);
     if (command === 'preflight') return await preflight(parseFlags(rest, ['brand', 'stage', 'region', 'environment']), io);
-    throw new UsageError(command === undefined ? 'a command is required: verify, smoke or preflight' : `unknown command '${command}'; commands: verify, smoke, preflight`);
+    if (command === 'audit') return await audit(rest, io);
+    throw new UsageError(command === undefined ? 'a command is required: verify, smoke, preflight or audit' : `unknown command '${command}'; commands: verify, smoke, preflight, audit`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof BrandConfigError) {
       io.err(`brandstack: ${error.message}\n${USAGE}\n`);
@@ -158,6 +163,24 @@ async function smokeCredentials(flags: Map<string, string>, io: CliIo): Promise<
 function report(title: string, results: readonly Expectation[], io: CliIo): number {
   io.out(formatReport(title, results));
   return results.every((r) => r.held) ? 0 : 1;
+}
+
+/** `audit verify`: 0 intact, 1 broken (the first broken link named), 2 not verified (said why). */
+async function audit(args: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new UsageError(`audit needs a subcommand; allowed: verify`);
+  let options;
+  try {
+    options = auditVerifyOptions(parseFlags(rest, ['tenant', 'url', 'admin-tenant', 'client-id', 'client-secret-file']), io.env);
+  } catch (error) {
+    if (error instanceof AuditVerifyUsage) throw new UsageError(error.message);
+    throw error;
+  }
+  const outcome = await verifyAuditTrail(options);
+  const text = formatAuditVerification(options.tenant, outcome);
+  if (outcome.status === 'intact') io.out(text);
+  else io.err(text);
+  return outcome.status === 'intact' ? 0 : outcome.status === 'broken' ? 1 : 2;
 }
 
 function parseFlags(args: readonly string[], known: readonly string[]): Map<string, string> {
