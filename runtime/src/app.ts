@@ -12,6 +12,7 @@ import { OutboxRelay } from './events/outbox-relay';
 import { ADMIN_AUDIENCE, PLATFORM_ADMIN_CLIENT_ID, PLATFORM_TENANT } from './identifiers/platform';
 import { OutboxSecurityNotifier } from './security-events/outbox-security-notifier';
 import { securityEventFromEnvelope } from './security-events/security-envelope';
+import { startSecurityNotifications } from './security-events/security-event-consumer';
 import { resolvedSignInPolicy } from './sign-in-protection/sign-in-policy';
 import { authorizeRoutes } from './authorize/plugin';
 import { SignedCookies } from './authorize/signed-cookies';
@@ -69,6 +70,8 @@ export interface IdentityRuntimeOptions {
   amqpSocketOptions?: Record<string, unknown>;
   /** The topic exchange events are published to. @default 'brandstack.events' */
   amqpExchange?: string;
+  /** The notifier consumer's queue. @default 'brandstack.security-notifier' */
+  securityQueue?: string;
   /** Where the audit API reads. @default the store's chain (store.journal.trail); production: MongoDB (MongoAuditTrail) */
   auditReader?: AuditTrail;
   /** How often the relay polls the outbox besides being woken on commit. @default 1000 */
@@ -175,6 +178,11 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
   // the in-process bus, whose security subscriber hands blocks to the notifier.
   const bus = options.amqpUrl === undefined ? new InProcessEventBus() : undefined;
   bus?.subscribe('security.#', async (envelope) => notifier.notify(securityEventFromEnvelope(envelope)));
+  // With RabbitMQ, the notifier consumer (one queue shared by the replicas) delivers them.
+  const notifications =
+    options.amqpUrl === undefined
+      ? undefined
+      : startSecurityNotifications({ url: options.amqpUrl, notifier, logger, socketOptions: options.amqpSocketOptions, exchange: options.amqpExchange, queue: options.securityQueue });
   const publisher: EventPublisher = bus ?? new AmqpEventPublisher({ url: options.amqpUrl!, logger, socketOptions: options.amqpSocketOptions, exchange: options.amqpExchange });
   const relay = new OutboxRelay({ source: store.journal.outbox, publisher, logger, pollIntervalMs: options.relayPollIntervalMs });
 
@@ -292,6 +300,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
       await app.close();
       // After the last request: what they wrote to the outbox is published now or by the next start.
       await relay.close();
+      await notifications?.close();
     },
   };
 }

@@ -15,6 +15,8 @@ import { AccountPseudonyms } from './sign-in-protection/account-pseudonyms';
 import { closeOnSignals } from './shutdown';
 import { DatabaseUrlFile } from './store/postgres/database-url-file';
 import { PostgresStore } from './store/postgres/postgres-store';
+import { MongoAuditTrail } from './store/audit/mongo-audit-trail';
+import { MongoClient } from 'mongodb';
 import { createLogger } from './support/logger';
 import { provisionSmokeClient } from './tenants/smoke-client';
 
@@ -42,7 +44,24 @@ async function start(): Promise<void> {
     throw new Error(`cannot connect to PostgreSQL at ${config.databaseUrlFile === undefined ? 'DATABASE_URL' : 'DATABASE_URL_FILE'} or migrate schema "${config.databaseSchema}": ${(error as Error).message}`);
   }
 
+  // Production's audit read side: the DocumentDB collection the audit writer fills (issue 13 §6).
+  let mongo: MongoClient | undefined;
+  let auditReader: MongoAuditTrail | undefined;
+  if (config.auditMongoUrl !== undefined) {
+    mongo = new MongoClient(config.auditMongoUrl, { appName: 'brandstack-identity-runtime', serverSelectionTimeoutMS: 5000 });
+    try {
+      auditReader = await MongoAuditTrail.open(mongo.db(config.auditMongoDatabase));
+    } catch (error) {
+      // Tokens matter more than the audit API's read side: serve audit reads from PostgreSQL's
+      // chain of record (complete, and the one verify trusts) until a restart finds DocumentDB.
+      logger.error({ err: error }, 'DocumentDB unreachable at start; the audit API reads from PostgreSQL');
+      await mongo.close().catch(() => undefined);
+      mongo = undefined;
+    }
+  }
+
   const runtime = await buildIdentityRuntime({
+    auditReader,
     store,
     sealer: new KeySealer(config.keyEncryptionKey),
     hasher: new SecretHasher(config.clientSecretPepper),
@@ -75,6 +94,7 @@ async function start(): Promise<void> {
   closeOnSignals(logger, async () => {
     await runtime.close();
     await store.close();
+    await mongo?.close();
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseAmqpUrl } from '../events/amqp-url';
+import { parseMongoUrl } from './mongo-url';
 import { MIN_PLATFORM_ADMIN_SECRET_LENGTH } from '../identifiers/platform';
 import { ConfigError } from '../errors/operator-errors';
 import type { TrustedProxies } from '../sign-in-protection/trusted-proxies';
@@ -33,6 +34,13 @@ export interface ProductionConfig extends RuntimeTuning {
   platformAdminClientSecret: string;
   /** AMQP_URL or AMQP_URL_FILE: the Amazon MQ broker (amqps://) the event relay publishes to. */
   amqpUrl: string;
+  /**
+   * AUDIT_MONGO_URL or AUDIT_MONGO_URL_FILE: the DocumentDB cluster the audit writer fills; the
+   * audit API reads from it (issue 13 §6). Unset: from PostgreSQL's chain of record.
+   */
+  auditMongoUrl: string | undefined;
+  /** AUDIT_MONGO_DATABASE. @default 'brandstack' */
+  auditMongoDatabase: string;
   issuerBaseUrl: string;
   host: string;
   port: number;
@@ -70,6 +78,8 @@ export function parseProductionConfig(env: Env): ProductionConfig {
     clientSecretPepper: base64Bytes(env, 'CLIENT_SECRET_PEPPER', { min: 32 }, 'the HMAC key for client secret hashes'),
     platformAdminClientSecret,
     amqpUrl: amqp.url,
+    auditMongoUrl: parseMongoUrl(env, 'AUDIT_MONGO_URL')?.url,
+    auditMongoDatabase: auditMongoDatabase(env),
     issuerBaseUrl: issuerBase(env, 'ISSUER_BASE_URL', { required: true, allowHttp: false })!,
     host: optional(env, 'HOST') ?? '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),
@@ -110,4 +120,13 @@ function databaseSource(env: Env): { databaseUrl: string; databaseUrlFile: strin
     throw new ConfigError(name, `${what} a postgres:// or postgresql:// URL.`);
   }
   return { databaseUrl: url!, databaseUrlFile: file };
+}
+
+function auditMongoDatabase(env: Env): string {
+  const database = optional(env, 'AUDIT_MONGO_DATABASE') ?? 'brandstack';
+  // MongoDB database names: no /\. "$*<>:|? or spaces, under 64 bytes; a plain word is enough here.
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(database)) {
+    throw new ConfigError('AUDIT_MONGO_DATABASE', `AUDIT_MONGO_DATABASE must be 1-63 letters, digits, '_' or '-', got "${database}".`);
+  }
+  return database;
 }

@@ -5,6 +5,7 @@ import type { Harness } from '../helpers/harness';
 import { spawnEntrypoint } from '../helpers/processes';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { DedupingConsumer, uniqueExchange } from '../events/event-consumer';
+import type { SecurityEvent } from '../../../runtime/src/security-events/security-notifier';
 
 /**
  * Issue 13 §9, through the runtime itself: the real PostgreSQL and RabbitMQ on 127.0.0.1, with a
@@ -105,7 +106,14 @@ describe('security events travel the backbone (issue 13 §7)', () => {
   test('an IP block becomes security.<tenant>.ip.blocked on RabbitMQ, naming no account', async () => {
     const exchange = uniqueExchange();
     const consumer = await DedupingConsumer.start(exchange, ['security.#']);
-    const h = await startHarness('postgres', { amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', amqpExchange: exchange, relayPollIntervalMs: 200 });
+    const notified: SecurityEvent[] = [];
+    const h = await startHarness('postgres', {
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      amqpExchange: exchange,
+      securityQueue: `${exchange}.security-notifier`,
+      relayPollIntervalMs: 200,
+      notifier: { notify: async (event) => void notified.push(event) },
+    });
     try {
       await h.createTenant('acme');
       const at = new Date(h.clock.now());
@@ -115,12 +123,20 @@ describe('security events travel the backbone (issue 13 §7)', () => {
         blocked ||= decision.blocked;
       }
       expect(blocked).toBe(true);
-      const [row] = await querySchema<{ id: string }>(h.schema!, `SELECT id FROM event_outbox WHERE kind = 'security'`);
+      // The guard notifies without holding up the request that caused the block: wait for the row.
+      let row: { id: string } | undefined;
+      for (let i = 0; i < 100 && !row; i++) {
+        [row] = await querySchema<{ id: string }>(h.schema!, `SELECT id FROM event_outbox WHERE kind = 'security'`);
+        if (!row) await new Promise((r) => setTimeout(r, 20));
+      }
       await consumer.waitForAll([row!.id]);
       const message = consumer.byId.get(row!.id)!;
       expect(message.routingKey).toBe('security.acme.ip.blocked');
       expect(message.event.payload).toMatchObject({ type: 'ip_blocked', tenant: 'acme', ip: '203.0.113.9', failures: 5, distinct_accounts: 5 });
       expect(JSON.stringify(message.event)).not.toContain('acct-');
+      // The notifier consumer takes it off its queue and hands it to the notifier (SNS in production).
+      for (let i = 0; i < 250 && notified.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(notified).toEqual([expect.objectContaining({ type: 'ip_blocked', tenantId: 'acme', ip: '203.0.113.9', failures: 5 })]);
     } finally {
       await h.close();
       await consumer.close();
