@@ -40,6 +40,9 @@ describe.each(STORE_KINDS)('sign-in blocking (%s store)', (kind) => {
       // Even the right password is refused while blocked.
       const right = await attempt(rt, rt.password, { 'x-forwarded-for': '192.0.2.77' });
       expect(right.status).toBe(429);
+      // The block's notification travels the event backbone (outbox → relay → bus → notifier),
+      // after the response: wait for it.
+      for (let i = 0; i < 250 && !rt.harness.logs.some((l) => l.includes('security.ip_blocked')); i++) await new Promise((r) => setTimeout(r, 20));
       const logs = rt.harness.logs.join('\n');
       expect(logs).toContain('"client_ip":"127.0.0.1"');
       expect(logs).not.toContain('198.51.100.');
