@@ -227,6 +227,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     store,
     keyring,
     authenticator,
+    clients,
     issuers,
     metrics,
     clock,

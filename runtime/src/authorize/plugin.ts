@@ -41,7 +41,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
 
   app.get('/t/:tenant/authorize', async (request: TenantRequest, reply) => {
     const tenant = await requireTenant(ctx, request.params.tenant);
-    const { request: authorization } = await parseAuthorizationRequest(request.query, (clientId) => ctx.clients.find(tenant, clientId));
+    const { request: authorization } = await parseAuthorizationRequest(request.query, (clientId) => ctx.clients.findActive(tenant, clientId));
 
     const session = ctx.cookies.open<SignInSession>(SESSION_COOKIE, readCookie(request.headers.cookie, SESSION_COOKIE), nowSeconds());
     const user = session && session.tenant === tenant && !authorization.forceLogin ? await activeUser(ctx, tenant, session.sub) : undefined;
@@ -135,7 +135,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
 
     const authorization = transaction.request;
     // The client could have been removed while the page was open; its redirect URI is re-checked.
-    const client = await ctx.clients.find(tenant, authorization.clientId);
+    const client = await ctx.clients.findActive(tenant, authorization.clientId);
     if (!client || !client.redirectUris.includes(authorization.redirectUri)) {
       throw new AuthorizationPageError('invalid_client', 'The application that sent you here is no longer registered.');
     }
@@ -178,7 +178,7 @@ export async function authorizeRoutes(app: FastifyInstance, ctx: AuthorizeContex
     let location: string | undefined;
     if (target !== undefined) {
       if (clientId === undefined) throw new AuthorizationPageError('invalid_request', 'post_logout_redirect_uri needs an id_token_hint or a client_id.');
-      const client = await ctx.clients.find(tenant, clientId);
+      const client = await ctx.clients.findActive(tenant, clientId);
       if (!client || !client.postLogoutRedirectUris.includes(target)) {
         throw new AuthorizationPageError('invalid_request', 'The post_logout_redirect_uri is not registered for this application.');
       }

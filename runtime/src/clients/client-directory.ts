@@ -49,6 +49,12 @@ export class ClientDirectory {
     return this.#cache.get(cacheKey(tenantId, clientId));
   }
 
+  /** The client unless it is unknown or disabled: what every OAuth endpoint may serve. */
+  async findActive(tenantId: string, clientId: string): Promise<KnownClient | undefined> {
+    const client = await this.find(tenantId, clientId);
+    return client && client.disabledAt === null ? client : undefined;
+  }
+
   /** After this instance creates or changes a client, so a cached record does not hide the change. */
   forget(tenantId: string, clientId: string): void {
     this.#cache.delete(cacheKey(tenantId, clientId));

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientAuthenticator } from '../clients/client-authenticator';
+import type { ClientDirectory } from '../clients/client-directory';
 import { TenantNotFound } from '../errors/resource-errors';
 import type { TenantKeyring } from '../keys/tenant-keyring';
 import type { TenantKeys } from '../keys/tenant-keys';
@@ -17,6 +18,8 @@ export interface TokenServiceContext {
   store: IdentityStore;
   keyring: TenantKeyring;
   authenticator: ClientAuthenticator;
+  /** Whether a token's client still exists and is enabled (introspection, userinfo). */
+  clients: Pick<ClientDirectory, 'findActive'>;
   issuers: IssuerUrls;
   metrics: RuntimeMetrics;
   clock: Clock;

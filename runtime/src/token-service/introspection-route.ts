@@ -46,6 +46,8 @@ export function introspectionRoute(app: FastifyInstance, ctx: TokenServiceContex
       }
       await audit('success');
       if (!claims || (await ctx.store.isTokenRevoked(tenantId, claims.jti))) return { active: false };
+      // A disabled or deleted client's tokens die with it (within the client cache's bound).
+      if (!(await ctx.clients.findActive(tenantId, claims.client_id))) return { active: false };
       return {
         active: true,
         scope: claims.scope,

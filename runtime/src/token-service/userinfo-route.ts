@@ -33,6 +33,7 @@ export function userinfoRoute(app: FastifyInstance, ctx: TokenServiceContext): v
       reply.code(401).header('www-authenticate', challenge('invalid_token', 'the access token is invalid, expired or revoked')).send({ error: 'invalid_token', error_description: 'the access token is invalid, expired or revoked' });
     // A user's token carries auth_time; a client_credentials token has no user to describe.
     if (!claims || typeof claims.auth_time !== 'number' || (await ctx.store.isTokenRevoked(tenantId, claims.jti))) return invalid();
+    if (!(await ctx.clients.findActive(tenantId, claims.client_id))) return invalid();
     const scopes = (claims.scope ?? '').split(' ');
     if (!scopes.includes('openid')) {
       return reply.code(403).header('www-authenticate', challenge('insufficient_scope')).send({ error: 'insufficient_scope', error_description: 'the access token lacks the openid scope' });

@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import * as jose from 'jose';
+import { buildIdentityRuntime } from '../../../runtime/src/app';
+import { SecretHasher } from '../../../runtime/src/clients/secret-hasher';
+import { KeySealer } from '../../../runtime/src/keys/key-sealer';
+import { createLogger } from '../../../runtime/src/support/logger';
 import { STORE_KINDS, basic, decodeJwt, startHarness } from '../helpers/harness';
 import type { Harness } from '../helpers/harness';
 
@@ -32,8 +37,14 @@ describe.each(STORE_KINDS)('admin API breadth with the %s store', (kind) => {
     expect((await token('acme', 'orders-svc', created.client_secret)).status).toBe(401);
     expect((await token('acme', 'orders-svc', rotated.json.client_secret)).status).toBe(200);
 
+    const issued = (await token('acme', 'orders-svc', rotated.json.client_secret)).json.access_token as string;
+    const rs = await h.createClient('acme', { authorities: ['introspect'] });
+    const introspect = async () => (await h.form('acme', 'introspect', { token: issued }, basic(rs.client_id, rs.client_secret))).json.active;
+    expect(await introspect()).toBe(true);
     expect((await h.admin('POST', '/admin/tenants/acme/clients/orders-svc/disable')).json.status).toBe('disabled');
     expect((await token('acme', 'orders-svc', rotated.json.client_secret)).status).toBe(401);
+    // Its tokens die with it.
+    expect(await introspect()).toBe(false);
     expect((await h.admin('POST', '/admin/tenants/acme/clients/orders-svc/enable')).json.status).toBe('active');
     expect((await token('acme', 'orders-svc', rotated.json.client_secret)).status).toBe(200);
 
@@ -188,5 +199,45 @@ describe('no personal data in the audit trail (memory store)', () => {
     for (const marker of markers) expect(trail).not.toContain(marker);
     // The user is named by its opaque id only.
     expect(trail).toContain(id);
+  });
+});
+
+/**
+ * The stated bound (ClientDirectory, README): a disable reaches another replica within
+ * CLIENT_CACHE_SECONDS. Two runtimes on one PostgreSQL store and one clock.
+ */
+describe('a client disabled on one replica, seen by another (postgres store)', () => {
+  test('refused at once where disabled, and on the other replica once its cache (30 s) expires', async () => {
+    // The second replica must open the first one's keys and check its secrets: same key material.
+    const sealer = new KeySealer(randomBytes(32));
+    const hasher = new SecretHasher(randomBytes(32));
+    const h = await startHarness('postgres', { clientCacheSeconds: 30, sealer, hasher });
+    const other = await buildIdentityRuntime({
+      store: h.store,
+      sealer,
+      hasher,
+      logger: createLogger({ level: 'silent', destination: { write: () => undefined } }),
+      clock: h.clock,
+      clientCacheSeconds: 30,
+      processMetrics: false,
+    });
+    const otherBase = await other.listen('127.0.0.1', 0);
+    try {
+      await h.createTenant('acme');
+      const created = await h.createClient('acme', { client_id: 'replicated', token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], redirect_uris: ['https://app.example/cb'] });
+      expect(created.client_id).toBe('replicated');
+      // A public client's metadata lookup goes through the client cache on the other replica.
+      const authorize = (base: string) =>
+        fetch(`${base}/t/acme/authorize?response_type=code&client_id=replicated&redirect_uri=${encodeURIComponent('https://app.example/cb')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
+      expect((await authorize(otherBase)).status).toBe(303);
+      await h.admin('POST', '/admin/tenants/acme/clients/replicated/disable');
+      expect((await authorize(h.base)).status).toBe(400);
+      expect((await authorize(otherBase)).status).toBe(303);
+      h.clock.advance(31);
+      expect((await authorize(otherBase)).status).toBe(400);
+    } finally {
+      await other.close();
+      await h.close();
+    }
   });
 });
