@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { auditEnvelope } from '../../audit/audit-envelope';
 import type { UnchainedAuditEvent } from '../../audit/audit-event';
 import type { AuditJournal } from '../../audit/audit-journal';
+import { routingKey } from '../../events/event-envelope';
 import type { EventEnvelope } from '../../events/event-envelope';
 import { PostgresOutbox } from '../outbox/postgres-outbox';
 import { inTransaction } from '../sql/transaction';
@@ -37,8 +38,10 @@ export class PostgresAuditJournal implements AuditJournal {
 
   /** Appends `event` to the chain and the outbox inside the caller's open transaction. */
   async appendIn(db: PoolClient, event: UnchainedAuditEvent): Promise<void> {
-    const record = await this.trail.append(event, db);
-    await this.outbox.append(db, [auditEnvelope(record)]);
+    await this.trail.appendWithOutbox(db, event, (record) => {
+      const envelope = auditEnvelope(record);
+      return { id: envelope.id, routingKey: routingKey(envelope), payload: envelope.payload };
+    });
   }
 
   async record(event: UnchainedAuditEvent): Promise<void> {
