@@ -143,3 +143,26 @@ describe('security events travel the backbone (issue 13 §7)', () => {
     }
   });
 });
+
+describe('the outbox is a queue, not an archive', () => {
+  test('sent events are purged a day after they were sent; unsent ones never', async () => {
+    const h = await startHarness('postgres', { relayPollIntervalMs: 50 });
+    try {
+      await h.createTenant('acme');
+      const count = async (where: string) => (await querySchema<{ n: number }>(h.schema!, `SELECT count(*)::int AS n FROM event_outbox WHERE ${where}`))[0]!.n;
+      for (let i = 0; i < 50 && (await count('sent_at IS NULL')) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const sent = await count('sent_at IS NOT NULL');
+      expect(sent).toBeGreaterThan(0);
+      // An event the relay has not sent (it is stopped): the purge must leave it.
+      await h.runtime.relay.close();
+      await querySchema(h.schema!, `INSERT INTO event_outbox (id, kind, tenant, action, routing_key, occurred_at, payload, sent_at) VALUES (gen_random_uuid(), 'audit', 'acme', 'x.y', 'audit.acme.x.y', now(), '{}', NULL)`);
+      await h.store.purgeExpired(new Date(Date.now() + 23 * 3600_000));
+      expect(await count('sent_at IS NOT NULL')).toBe(sent);
+      await h.store.purgeExpired(new Date(Date.now() + 25 * 3600_000));
+      expect(await count('sent_at IS NOT NULL')).toBe(0);
+      expect(await count('sent_at IS NULL')).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -41,6 +41,7 @@ export interface PostgresStoreOptions {
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const PG_UNIQUE_VIOLATION = '23505';
+const SENT_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
 const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 /**
@@ -289,6 +290,9 @@ export class PostgresStore implements IdentityStore {
     await this.#pool.query('DELETE FROM client_assertion_ids WHERE expires_at <= $1', [now]);
     await this.#pool.query(`DELETE FROM signing_keys WHERE status = 'retired' AND retain_until <= $1`, [now]);
     await this.grants.purgeExpiredGrants(now);
+    // The outbox is a queue, not an archive (the audit trail is): sent rows go after a day, kept
+    // that long so an operator can replay a day's events to a consumer that lost them.
+    await this.journal.outbox.purgeSent(new Date(now.getTime() - SENT_EVENT_RETENTION_MS));
   }
 
   async close(): Promise<void> {
