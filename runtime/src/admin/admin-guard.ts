@@ -6,6 +6,7 @@ import { holds } from '../authorities/admin-authorities';
 import type { RouteAuthority } from '../authorities/admin-authorities';
 import { AuditFieldRefused } from '../audit/audit-errors';
 import { AdminForbidden, AdminTokenInvalid } from '../errors/admin-errors';
+import { PLATFORM_TENANT } from '../identifiers/platform';
 import { isTenantId } from '../identifiers/tenant-id';
 import type { AdminAuthenticator, AdminPrincipal } from './admin-authenticator';
 
@@ -32,6 +33,8 @@ export interface AdminGuardOptions {
   authenticator: AdminAuthenticator;
   journal: AuditJournal;
   clientIpOf: (request: FastifyRequest) => string;
+  /** Whether a tenant exists (its keyring entry), for auditing unauthenticated attempts. */
+  tenantExists: (tenantId: string) => Promise<boolean>;
 }
 
 /**
@@ -65,12 +68,12 @@ export class AdminGuard {
   /** The request's audit event, for the change it makes (to pass to the store) or to record alone. */
   event(request: FastifyRequest, outcome: AuditOutcome, targetId: string | null | undefined, tenantOverride?: string): UnchainedAuditEvent {
     const config = request.routeOptions.config.admin!;
-    const principal = request.adminPrincipal!;
-    const tenant = tenantOverride ?? pathTenant(request) ?? principal.tenant;
+    const principal = request.adminPrincipal;
+    const tenant = tenantOverride ?? pathTenant(request) ?? principal?.tenant ?? PLATFORM_TENANT;
     const id = targetId === undefined ? rawTarget(request, config) : targetId;
     return buildAuditEvent({
       tenant,
-      actor: actorOf(principal, tenant),
+      actor: principal ? actorOf(principal, tenant) : { type: 'anonymous', clientId: null },
       action: config.action,
       target: targetOf(config.target, id, outcome),
       outcome,
@@ -90,9 +93,18 @@ export class AdminGuard {
    * Best effort: the original error is what the caller gets.
    */
   async recordFailure(request: FastifyRequest, error: unknown): Promise<void> {
-    if (!request.adminPrincipal || !request.routeOptions.config.admin) return;
-    if (error instanceof AdminForbidden || error instanceof AdminTokenInvalid) return;
-    await this.record(request, 'failed', undefined).catch((failure: unknown) => request.log.error({ err: failure }, 'recording a failed admin call in the audit trail failed'));
+    if (!request.routeOptions.config.admin || error instanceof AdminForbidden) return;
+    const log = (failure: unknown) => request.log.error({ err: failure }, 'recording a failed admin call in the audit trail failed');
+    if (error instanceof AdminTokenInvalid) {
+      // A caller nobody could identify, audited as `anonymous` in the tenant it tried when that
+      // tenant exists (a made-up tenant gets no chain), else in the platform tenant.
+      const tenant = pathTenant(request);
+      const where = tenant !== undefined && (await this.#options.tenantExists(tenant).catch(() => false)) ? tenant : PLATFORM_TENANT;
+      await this.record(request, 'denied', undefined, where).catch(log);
+      return;
+    }
+    if (!request.adminPrincipal) return;
+    await this.record(request, 'failed', undefined).catch(log);
   }
 }
 

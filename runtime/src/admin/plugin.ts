@@ -20,7 +20,12 @@ import { userRoutes } from './user-routes';
  * (success), alone (reads), or after a refusal (denied) or an error (failed).
  */
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const guard = new AdminGuard({ authenticator: options.authenticator, journal: options.store.journal, clientIpOf: options.clientIpOf });
+  const guard = new AdminGuard({
+    authenticator: options.authenticator,
+    journal: options.store.journal,
+    clientIpOf: options.clientIpOf,
+    tenantExists: async (tenantId) => (await options.store.findTenantProfile(tenantId)) !== undefined,
+  });
   const ctx: AdminContext = { ...options, guard };
   const openApi = new AdminOpenApi();
   app.addHook('onRoute', (route) => openApi.add(route));

@@ -29,6 +29,13 @@ describe.each(STORE_KINDS)('admin API with the %s store', (kind) => {
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
       expect(await h.store.findSigningKeys('x2')).toBeUndefined();
+      // Audited as an anonymous refusal: in the platform tenant for a platform route...
+      const platform = (await h.store.journal.trail.query('platform', { limit: 500 })).events;
+      expect(platform[platform.length - 1]).toMatchObject({ action: 'tenant.create', outcome: 'denied', actor: { type: 'anonymous', id: null, client_id: null } });
+      // ...and in the tenant tried, when it exists.
+      expect((await h.admin('GET', '/admin/tenants/shop/keys', undefined, wrong)).status).toBe(401);
+      const shop = (await h.store.journal.trail.query('shop', { limit: 500 })).events;
+      expect(shop[shop.length - 1]).toMatchObject({ action: 'key.list', outcome: 'denied', actor: { type: 'anonymous' } });
     });
 
     test('Basic credentials carrying the admin token are not accepted', async () => {
