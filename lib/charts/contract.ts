@@ -40,8 +40,21 @@ export interface DataStoreNetworks {
 export interface RuntimeSecretSources {
   /** The database's master credentials: a JSON secret with `username`, `password`, `host` and `port` (RDS's format). */
   readonly database: string;
-  /** The admin API's bearer token, a plain string. */
-  readonly adminToken: string;
+  /**
+   * The secret of the bootstrap admin client `platform-admin` in tenant `platform`
+   * (PLATFORM_ADMIN_CLIENT_SECRET), a plain string.
+   */
+  readonly platformAdminClientSecret: string;
+  /**
+   * The Amazon MQ broker's credentials: a JSON secret with `username` and `password` (RabbitBroker's
+   * admin secret), composed with the broker's AMQPS endpoint into AMQP_URL.
+   */
+  readonly broker: string;
+  /**
+   * The DocumentDB cluster's credentials: a JSON secret with `username`, `password`, `host` and
+   * `port` (the cluster's attached master secret), composed into AUDIT_MONGO_URL.
+   */
+  readonly auditStore: string;
   /** The key-encryption key, {@link KEY_MATERIAL} characters. */
   readonly keyEncryptionKey: string;
   /** The client-secret pepper, {@link KEY_MATERIAL} characters. */

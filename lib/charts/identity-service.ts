@@ -1,6 +1,6 @@
 /**
  * One identity service in the cluster: Deployment, Service, ServiceAccount,
- * PodDisruptionBudget, HorizontalPodAutoscaler and its ingress NetworkPolicy.
+ * PodDisruptionBudget, HorizontalPodAutoscaler and its ingress and egress NetworkPolicies.
  * The security and availability defaults of every service live here, so a new
  * service is one `new IdentityService(...)` line in the chart.
  */
@@ -24,6 +24,19 @@ export const SECRET_FILE_MODE = 0o400;
 export interface SecretEnvReference {
   readonly secretName: string;
   readonly key: string;
+}
+
+/** EKS Pod Identity agent: pods fetch their role's credentials from it over plain HTTP on the node. */
+export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
+
+/** A destination the service's pods may open connections to: address blocks and TCP ports. */
+export interface EgressDestination {
+  /** What it is, for the reader of the policy (e.g. 'rabbitmq'). */
+  readonly name: string;
+  /** IPv4 CIDRs. */
+  readonly cidrs: readonly string[];
+  /** TCP ports. */
+  readonly ports: readonly number[];
 }
 
 /** Peers allowed to open connections to the service's pods. */
@@ -75,6 +88,19 @@ export interface IdentityServiceProps {
   readonly secretFiles?: Record<string, SecretEnvReference>;
   /** Who may connect to the service's port. @default - nobody outside the namespace */
   readonly allowFrom?: IngressPeer[];
+  /**
+   * Where the pods may connect to beyond DNS and the mesh (which the namespace's policies open):
+   * one NetworkPolicy `<name>-allow-egress` lists them; the namespace's default deny refuses
+   * everything else.
+   * @default - nowhere
+   */
+  readonly egress?: readonly EgressDestination[];
+  /**
+   * The pods call AWS APIs (KMS, SNS) with a Pod Identity role: egress to the Pod Identity agent
+   * and to HTTPS anywhere, since AWS's public endpoints have no fixed addresses.
+   * @default false
+   */
+  readonly awsApis?: boolean;
   /** Annotations of the ServiceAccount. @default - none */
   readonly serviceAccountAnnotations?: Record<string, string>;
 }
@@ -88,6 +114,8 @@ export class IdentityService extends Construct {
   readonly serviceAccount: kplus.ServiceAccount;
   /** Labels selecting the service's pods. */
   readonly podLabels: Record<string, string>;
+  /** Whether the pods call AWS APIs, and so need a Pod Identity role (see {@link IdentityServiceProps.awsApis}). */
+  readonly awsApis: boolean;
 
   constructor(scope: Construct, id: string, props: IdentityServiceProps) {
     super(scope, id);
@@ -109,7 +137,17 @@ export class IdentityService extends Construct {
     const twice = envNames.filter((name, i) => envNames.indexOf(name) !== i);
     if (twice.length > 0) throw new Error(`IdentityService ${props.name}: variable ${twice[0]} is set twice across 'env', 'secretEnv' and 'secretFiles'`);
 
+    for (const destination of props.egress ?? []) {
+      if (destination.cidrs.length === 0 || destination.ports.length === 0) {
+        throw new Error(`IdentityService ${props.name}: egress destination '${destination.name}' must list at least one CIDR and one port`);
+      }
+      for (const port of destination.ports) {
+        if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`IdentityService ${props.name}: egress destination '${destination.name}' port ${port} is not 1-65535`);
+      }
+    }
+
     this.name = props.name;
+    this.awsApis = props.awsApis ?? false;
     this.podLabels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'brandstack-identity' };
     const metadata = { name: props.name, namespace: props.namespace, labels: this.podLabels };
 
@@ -252,6 +290,26 @@ export class IdentityService extends Construct {
       peers.forEach((peer, i) => {
         const namespaces = kplus.Namespaces.select(policy, `PeerNamespace${i}`, { names: [peer.namespace] });
         policy.addIngressRule(kplus.Pods.select(policy, `Peer${i}`, { labels: peer.podLabels, namespaces }), ports);
+      });
+    }
+
+    const destinations: EgressDestination[] = [...(props.egress ?? [])];
+    if (this.awsApis) {
+      destinations.push({ name: 'pod-identity-agent', cidrs: [POD_IDENTITY_AGENT.cidr], ports: [POD_IDENTITY_AGENT.port] });
+      destinations.push({ name: 'aws-apis', cidrs: ['0.0.0.0/0'], ports: [PORTS.https] });
+    }
+    if (destinations.length > 0) {
+      // Raw: kplus.NetworkPolicy gives each address block its own rule; one rule per destination reads as the table it is.
+      new kplus.k8s.KubeNetworkPolicy(this, 'AllowEgress', {
+        metadata: { name: `${props.name}-allow-egress`, namespace: props.namespace, labels: this.podLabels },
+        spec: {
+          podSelector: { matchLabels: this.podLabels },
+          policyTypes: ['Egress'],
+          egress: destinations.map((destination) => ({
+            to: destination.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: destination.ports.map((port) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) })),
+          })),
+        },
       });
     }
   }

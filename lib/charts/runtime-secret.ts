@@ -2,7 +2,8 @@
  * The runtime's Kubernetes Secret, delivered from AWS Secrets Manager by the
  * External Secrets Operator: a SecretStore that uses the operator's own AWS
  * identity (EKS Pod Identity), and an ExternalSecret whose template composes
- * the four RUNTIME_SECRETS (and, when given, the SMOKE_CLIENT_SECRETS) from the Secrets Manager values.
+ * the RUNTIME_SECRETS (and, when given, the SMOKE_CLIENT_SECRETS) from the Secrets Manager values.
+ * Each service mounts only the keys it reads (the audit writer: AUDIT_WRITER_SECRETS).
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -10,15 +11,19 @@ import { SMOKE_CLIENT_FIELDS, SMOKE_CLIENT_VARIABLES } from '../../runtime/src/c
 import { KEY_MATERIAL, type RuntimeSecretSources } from './contract';
 
 /** Runtime settings that are secrets: read from the Kubernetes Secret by reference. */
-export const RUNTIME_SECRETS = ['DATABASE_URL', 'ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER'] as const;
+export const RUNTIME_SECRETS = ['DATABASE_URL', 'PLATFORM_ADMIN_CLIENT_SECRET', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'AMQP_URL', 'AUDIT_MONGO_URL'] as const;
+export type RuntimeSecretKey = (typeof RUNTIME_SECRETS)[number];
 /**
- * The runtime secrets that change while pods run: Secrets Manager rotates the database master
- * password (single-user rotation). Each is mounted as a file and the runtime is given `<NAME>_FILE`
- * (runtime/src/config/production-config.ts), whose password it re-reads for each new connection;
- * an environment variable would keep the old password until the pod restarts. The others are
- * never rotated (RuntimeSecrets) and stay environment variables.
+ * The runtime secrets that change while pods run: Secrets Manager rotates the Aurora and DocumentDB
+ * master passwords (single-user rotation), and the broker's credentials may be changed by an
+ * operator. Each is mounted as a file and the process is given `<NAME>_FILE`
+ * (runtime/src/config/production-config.ts, runtime/src/audit-writer/audit-writer-config.ts), which
+ * it re-reads for each new connection; an environment variable would keep the old password until
+ * the pod restarts. The others are never rotated (RuntimeSecrets) and stay environment variables.
  */
-export const ROTATING_RUNTIME_SECRETS: readonly (typeof RUNTIME_SECRETS)[number][] = ['DATABASE_URL'];
+export const ROTATING_RUNTIME_SECRETS: readonly RuntimeSecretKey[] = ['DATABASE_URL', 'AMQP_URL', 'AUDIT_MONGO_URL'];
+/** What the audit writer reads of the runtime Secret: the broker it consumes from and the trail it writes. Nothing else is mounted into its pods. */
+export const AUDIT_WRITER_SECRETS: readonly RuntimeSecretKey[] = ['AMQP_URL', 'AUDIT_MONGO_URL'];
 /**
  * Runtime settings present when the sources name a smoke client (SmokeClient): the tenant, client
  * id and secret the runtime provisions at start (runtime/src/config/smoke-client-config.ts).
@@ -33,6 +38,19 @@ export const SMOKE_CLIENT_SECRETS = SMOKE_CLIENT_VARIABLES;
  */
 export const RDS_CA_BUNDLE_PATH = '/app/certs/rds-global-bundle.pem';
 
+/**
+ * The options of AUDIT_MONGO_URL, as AWS gives them for connecting to a DocumentDB cluster
+ * (https://docs.aws.amazon.com/documentdb/latest/developerguide/connect_programmatically.html):
+ * TLS verified against the RDS global CA bundle (DocumentDB's certificates chain to the same
+ * roots as Aurora's, so the bundle already in the image serves both), the cluster's replica set
+ * `rs0`, reads from replicas when there are any, and no retryable writes, which DocumentDB does
+ * not support.
+ */
+export const DOCUMENT_DB_URL_OPTIONS = `tls=true&tlsCAFile=${RDS_CA_BUNDLE_PATH}&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false`;
+
+/** `host:port`: a DNS name (or CloudFormation token) and a port. */
+const ENDPOINT = /^[^\s/:@?#]+:\d{1,5}$/;
+
 export interface RuntimeSecretProps {
   /** Namespace of the Secret and of the pods that read it. */
   readonly namespace: string;
@@ -43,6 +61,11 @@ export interface RuntimeSecretProps {
   /** Where each value comes from. */
   readonly sources: RuntimeSecretSources;
   /**
+   * The broker's AMQPS listener, `host:port` (Amazon MQ's AmqpEndpoints without the scheme):
+   * AMQP_URL is `amqps://<broker user>:<password>@<brokerEndpoint>`.
+   */
+  readonly brokerEndpoint: string;
+  /**
    * Database the runtime connects to. Aurora creates only `postgres` when the cluster
    * names no default database; the runtime keeps its tables in its own schema there.
    * @default 'postgres'
@@ -52,8 +75,8 @@ export interface RuntimeSecretProps {
    * How often the operator re-reads Secrets Manager. After Secrets Manager rotates the database
    * password, new database connections fail until the Secret has the new one (this interval) and
    * the kubelet has refreshed the mounted file (about a minute more). Each refresh costs one
-   * GetSecretValue per source secret: 4 secrets × once a minute ≈ 173k calls a month ≈ $0.87
-   * at $0.05 per 10,000 API calls (7 calls, ≈ $1.51, should the provider fetch once per data
+   * GetSecretValue per source secret: 6 secrets × once a minute ≈ 259k calls a month ≈ $1.30
+   * at $0.05 per 10,000 API calls (13 calls, ≈ $2.81, should the provider fetch once per data
    * entry), which is worth a ~2-minute window instead of up to an hour.
    * @default '1m'
    */
@@ -66,9 +89,15 @@ const INPUT = {
   dbPassword: ['database', 'password'],
   dbHost: ['database', 'host'],
   dbPort: ['database', 'port'],
-  adminToken: ['adminToken', undefined],
+  platformAdminClientSecret: ['platformAdminClientSecret', undefined],
   keyEncryptionKey: ['keyEncryptionKey', undefined],
   clientSecretPepper: ['clientSecretPepper', undefined],
+  brokerUsername: ['broker', 'username'],
+  brokerPassword: ['broker', 'password'],
+  mongoUsername: ['auditStore', 'username'],
+  mongoPassword: ['auditStore', 'password'],
+  mongoHost: ['auditStore', 'host'],
+  mongoPort: ['auditStore', 'port'],
 } as const satisfies Record<string, readonly [keyof RuntimeSecretSources, string | undefined]>;
 
 /** The smoke client's members, read only when the sources name its secret. */
@@ -83,8 +112,6 @@ export class RuntimeSecret extends Construct {
   readonly externalSecret: ApiObject;
   /** The keys of the Secret the ExternalSecret writes. */
   readonly keys: readonly string[];
-  /** The keys the pods read as environment variables: every key but the ROTATING_RUNTIME_SECRETS, which are files. */
-  readonly environmentKeys: readonly string[];
 
   constructor(scope: Construct, id: string, props: RuntimeSecretProps) {
     super(scope, id);
@@ -97,6 +124,7 @@ export class RuntimeSecret extends Construct {
     for (const [source, value] of Object.entries(props.sources)) {
       if (!value) throw new Error(`RuntimeSecret: 'sources.${source}' must name a Secrets Manager secret`);
     }
+    if (!ENDPOINT.test(props.brokerEndpoint)) throw new Error(`RuntimeSecret: 'brokerEndpoint' must be host:port of the broker's AMQPS listener (got '${props.brokerEndpoint}')`);
 
     // Namespaced store: only ExternalSecrets of this namespace can use it, and it authenticates
     // as the operator's controller (no `auth`: the AWS SDK's default chain finds Pod Identity).
@@ -113,9 +141,14 @@ export class RuntimeSecret extends Construct {
       DATABASE_URL:
         'postgres://{{ .dbUsername | urlquery }}:{{ .dbPassword | urlquery }}@{{ .dbHost }}:{{ .dbPort }}/' +
         `${databaseName}?sslmode=verify-full&sslrootcert=${RDS_CA_BUNDLE_PATH}`,
-      ADMIN_TOKEN: '{{ .adminToken }}',
+      PLATFORM_ADMIN_CLIENT_SECRET: '{{ .platformAdminClientSecret }}',
       KEY_ENCRYPTION_KEY: `{{ .keyEncryptionKey }}${KEY_MATERIAL.padding}`,
       CLIENT_SECRET_PEPPER: `{{ .clientSecretPepper }}${KEY_MATERIAL.padding}`,
+      // Amazon MQ for RabbitMQ takes AMQP over TLS only, on 5671
+      // (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/working-with-rabbitmq.html#rabbitmq-broker-listeners);
+      // amqplib verifies its public certificate against Node's built-in CAs.
+      AMQP_URL: `amqps://{{ .brokerUsername | urlquery }}:{{ .brokerPassword | urlquery }}@${props.brokerEndpoint}`,
+      AUDIT_MONGO_URL: 'mongodb://{{ .mongoUsername | urlquery }}:{{ .mongoPassword | urlquery }}@{{ .mongoHost }}:{{ .mongoPort }}/?' + DOCUMENT_DB_URL_OPTIONS,
     };
     const input: Record<string, readonly [keyof RuntimeSecretSources, string | undefined]> = { ...INPUT };
     if (props.sources.smokeClient !== undefined) {
@@ -124,7 +157,6 @@ export class RuntimeSecret extends Construct {
       Object.assign(template, { [tenant]: '{{ .smokeTenant }}', [clientId]: '{{ .smokeClientId }}', [secret]: '{{ .smokeClientSecret }}' });
     }
     this.keys = Object.keys(template);
-    this.environmentKeys = this.keys.filter((key) => !(ROTATING_RUNTIME_SECRETS as readonly string[]).includes(key));
 
     this.externalSecret = new ApiObject(this, 'Secret', {
       apiVersion: 'external-secrets.io/v1',

@@ -10,6 +10,7 @@ import { App, Yaml } from 'cdk8s';
 import { parseCidr } from '../config/cidr';
 import { BrandRegistry } from '../config/registry';
 import { findRegion } from '../config/regions';
+import { PORTS } from '../config/ports';
 import { STAGE_NAMES, STAGE_PROFILES } from '../config/stages';
 import { TRAEFIK_INGRESS } from './contract';
 import { IdentityChart } from './identity-chart';
@@ -74,10 +75,15 @@ function main(): void {
         // The stack passes the ARNs of RuntimeSecrets; names stand in for review.
         secretSources: {
           database: `brandstack-${brand.id}-${stage.name}/database-master`,
-          adminToken: `brandstack-${brand.id}-${stage.name}/admin-token`,
+          platformAdminClientSecret: `brandstack-${brand.id}-${stage.name}/platform-admin-client-secret`,
           keyEncryptionKey: `brandstack-${brand.id}-${stage.name}/key-encryption-key`,
           clientSecretPepper: `brandstack-${brand.id}-${stage.name}/client-secret-pepper`,
+          broker: `brandstack-${brand.id}-${stage.name}/broker-admin`,
+          auditStore: `brandstack-${brand.id}-${stage.name}/documentdb-master`,
         },
+        // The stack passes the broker's endpoint (Amazon MQ AmqpEndpoints); a placeholder stands in for review.
+        brokerEndpoint: `b-00000000-0000-0000-0000-000000000000.mq.${region.code}.amazonaws.com:${PORTS.amqps}`,
+        auditRetentionDays: stage.auditRetentionDays,
       });
       const objects = app.charts.flatMap((chart) => chart.toJson());
       const problems = validateManifests(objects);

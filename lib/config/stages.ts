@@ -31,6 +31,12 @@ export interface StageProfile {
   readonly documentDbInstances: number;
   /** Amazon MQ for RabbitMQ deployment: three nodes across three zones, or one node. */
   readonly brokerDeployment: 'CLUSTER_MULTI_AZ' | 'SINGLE_INSTANCE';
+  /**
+   * How many days the audit trail (DocumentDB `audit_trail`) keeps an event: the audit writer's
+   * AUDIT_RETENTION_DAYS, applied as the collection's TTL index. Within the runtime's bounds
+   * (runtime/src/audit-writer/audit-writer-config.ts AUDIT_RETENTION_DAYS: 1 to 3653).
+   */
+  readonly auditRetentionDays: number;
   /** Fewest replicas of every identity service. */
   readonly minReplicas: number;
   /** Most replicas of every identity service. */
@@ -55,6 +61,9 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
     databaseReaders: 0,
     documentDbInstances: 1,
     brokerDeployment: 'SINGLE_INSTANCE',
+    // As long as its logs (ONE_MONTH): development's trail serves debugging, and its events
+    // name only test tenants; a longer one would only grow DocumentDB storage.
+    auditRetentionDays: 30,
     minReplicas: 2,
     maxReplicas: 6,
     // Development prefers balance but still runs when a zone lacks capacity.
@@ -70,6 +79,10 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageProfile>> = {
     databaseReaders: 2,
     documentDbInstances: 3,
     brokerDeployment: 'CLUSTER_MULTI_AZ',
+    // PCI DSS v4.0 requirement 10.5.1 keeps audit log history for at least twelve months (the
+    // strictest of the usual frameworks; SOC 2 and ISO 27001 audits look back one year); the
+    // 35 days beyond 365 cover an annual audit whose fieldwork starts late.
+    auditRetentionDays: 400,
     minReplicas: 3,
     maxReplicas: 12,
     strictZoneSpread: true,

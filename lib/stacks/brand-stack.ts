@@ -14,7 +14,7 @@ import { BrandKeys } from '../constructs/keys/brand-keys';
 import { Bastion } from '../constructs/network/bastion';
 import { BrandVpcs } from '../constructs/network/brand-vpcs';
 import { BrandCluster } from '../constructs/cluster/brand-cluster';
-import { IdentityWorkloads } from '../constructs/cluster/identity-workloads';
+import { amqpsEndpointOf, IdentityWorkloads } from '../constructs/cluster/identity-workloads';
 import { RuntimeSecrets } from '../constructs/cluster/runtime-secrets';
 import { SmokeClient, smokeReaderRoleName } from '../constructs/cluster/smoke-client';
 import { stackHostnameProps } from '../constructs/dns/hostname-authority';
@@ -191,6 +191,8 @@ export class BrandStack extends Stack {
     this.runtimeSecrets = new RuntimeSecrets(this, 'RuntimeSecrets', {
       encryptionKey: this.keys.platformKey,
       databaseSecret: this.database.secret,
+      brokerSecret: this.broker.adminSecret,
+      auditStoreSecret: this.mongo.secret,
       smokeClientSecret: this.smokeClient.secret,
     });
 
@@ -208,6 +210,8 @@ export class BrandStack extends Stack {
         mongoCidr: brand.network.mongoCidr,
         rabbitCidr: brand.network.rabbitCidr,
       },
+      brokerEndpoint: amqpsEndpointOf(this.broker.amqpsEndpoints),
+      auditRetentionDays: stage.auditRetentionDays,
       podSubnetCidrs: this.vpcs.workloadSubnets.subnets.map((subnet) => subnet.ipv4CidrBlock),
       securityTopic: this.bastion.authFailureAlarm.topic,
     });

@@ -5,13 +5,15 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { parseProductionConfig } from '../../runtime/src/config/production-config';
+import { parseMongoUrl } from '../../runtime/src/config/mongo-url';
+import { parseAuditWriterConfig } from '../../runtime/src/audit-writer/audit-writer-config';
 import { STAGE_PROFILES, type StageName } from '../../lib/config/stages';
 import { KEY_MATERIAL, TRAEFIK_INGRESS } from '../../lib/charts/contract';
-import { IdentityChart, type IdentityChartProps } from '../../lib/charts/identity-chart';
+import { IDENTITY_SERVICES, IdentityChart, PROCESS_ENTRYPOINTS, type IdentityChartProps } from '../../lib/charts/identity-chart';
 import { IdentityService, SECRET_FILES_DIR } from '../../lib/charts/identity-service';
 import { DatabaseUrlFile } from '../../runtime/src/store/postgres/database-url-file';
 import { validateManifests } from '../../lib/charts/manifest-validation';
-import { RDS_CA_BUNDLE_PATH, ROTATING_RUNTIME_SECRETS, RUNTIME_SECRETS, RuntimeSecret, type RuntimeSecretProps } from '../../lib/charts/runtime-secret';
+import { AUDIT_WRITER_SECRETS, RDS_CA_BUNDLE_PATH, ROTATING_RUNTIME_SECRETS, RUNTIME_SECRETS, RuntimeSecret, type RuntimeSecretProps } from '../../lib/charts/runtime-secret';
 
 const base: IdentityChartProps = {
   image: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/runtime:abc',
@@ -25,11 +27,18 @@ const base: IdentityChartProps = {
   securityTopicArn: 'arn:aws:sns:eu-central-1:111111111111:security',
   secretSources: {
     database: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db-master-AbCdEf',
-    adminToken: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-token-AbCdEf',
+    platformAdminClientSecret: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:platform-admin-AbCdEf',
     keyEncryptionKey: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:kek-AbCdEf',
     clientSecretPepper: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:pepper-AbCdEf',
+    broker: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:broker-admin-AbCdEf',
+    auditStore: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:docdb-master-AbCdEf',
   },
+  brokerEndpoint: 'b-0123abcd-4567-89ef-0123-456789abcdef.mq.eu-central-1.amazonaws.com:5671',
+  auditRetentionDays: 400,
 };
+
+/** What each Deployment reads of the runtime Secret: the runtime everything, the audit writer its broker and trail only. */
+const SECRETS_OF: Record<string, readonly string[]> = { 'token-service': RUNTIME_SECRETS, 'audit-writer': AUDIT_WRITER_SECRETS };
 
 function chartFor(stage: StageName, overrides: Partial<IdentityChartProps> = {}): Array<Record<string, any>> {
   const profile = STAGE_PROFILES[stage];
@@ -38,6 +47,7 @@ function chartFor(stage: StageName, overrides: Partial<IdentityChartProps> = {})
     minReplicas: profile.minReplicas,
     maxReplicas: profile.maxReplicas,
     strictZoneSpread: profile.strictZoneSpread,
+    auditRetentionDays: profile.auditRetentionDays,
     ...overrides,
   });
   return Testing.synth(chart);
@@ -77,7 +87,7 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
 
   test('every Deployment is zone-spread, probed, bounded and hardened', () => {
     const deployments = ofKind(objects, 'Deployment');
-    expect(deployments.map((d) => d.metadata.name)).toEqual(['token-service']);
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['token-service', 'audit-writer']);
     for (const deployment of deployments) {
       const pod = deployment.spec.template.spec;
       expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
@@ -107,22 +117,24 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
           capabilities: { drop: ['ALL'] },
           seccompProfile: { type: 'RuntimeDefault' },
         });
-        // Secrets only by reference: the rotating ones as files of a read-only secret volume (refreshed by the
-        // kubelet; never a subPath mount, which is not), the others as environment variables.
+        // Secrets only by reference, each service exactly the keys it reads: the rotating ones as files of a
+        // read-only secret volume (refreshed by the kubelet; never a subPath mount, which is not), the others
+        // as environment variables.
+        const wanted = SECRETS_OF[deployment.metadata.name]!;
         expect(secretReads(pod, container)).toEqual(
-          expect.arrayContaining(
-            RUNTIME_SECRETS.map((key) =>
-              ROTATING_RUNTIME_SECRETS.includes(key)
-                ? { variable: `${key}_FILE`, secret: 'identity-runtime', key, via: 'file' }
-                : { variable: key, secret: 'identity-runtime', key, via: 'env' },
-            ),
-          ),
+          wanted.map((key) =>
+            (ROTATING_RUNTIME_SECRETS as readonly string[]).includes(key)
+              ? { variable: `${key}_FILE`, secret: 'identity-runtime', key, via: 'file' }
+              : { variable: key, secret: 'identity-runtime', key, via: 'env' },
+          ).sort((a, b) => Number(a.via === 'file') - Number(b.via === 'file')),
         );
-        expect(container.env.map((e: any) => e.name)).not.toContain('DATABASE_URL');
-        expect(container.env).toContainEqual({ name: 'DATABASE_URL_FILE', value: `${SECRET_FILES_DIR}/identity-runtime/DATABASE_URL` });
-        expect(pod.volumes).toContainEqual({
+        for (const key of ROTATING_RUNTIME_SECRETS) expect(container.env.map((e: any) => e.name)).not.toContain(key);
+        const files = wanted.filter((key) => (ROTATING_RUNTIME_SECRETS as readonly string[]).includes(key));
+        for (const key of files) expect(container.env).toContainEqual({ name: `${key}_FILE`, value: `${SECRET_FILES_DIR}/identity-runtime/${key}` });
+        const volume = pod.volumes.find((v: any) => v.name === 'secret-identity-runtime');
+        expect({ ...volume, secret: { ...volume.secret, items: [...volume.secret.items].sort((x: any, y: any) => x.key.localeCompare(y.key)) } }).toEqual({
           name: 'secret-identity-runtime',
-          secret: { secretName: 'identity-runtime', defaultMode: 0o400, items: [{ key: 'DATABASE_URL', path: 'DATABASE_URL' }] },
+          secret: { secretName: 'identity-runtime', defaultMode: 0o400, items: [...files].sort().map((key) => ({ key, path: key })) },
         });
         expect(container.volumeMounts).toContainEqual({ name: 'secret-identity-runtime', mountPath: `${SECRET_FILES_DIR}/identity-runtime`, readOnly: true });
         for (const mount of container.volumeMounts) expect(mount.subPath).toBeUndefined();
@@ -131,23 +143,71 @@ describe.each(['low', 'high'] as const)('IdentityChart (%s)', (stage) => {
     }
   });
 
-  test('each service has a PDB selecting its pods and an HPA with the stage bounds', () => {
+  test.each(['token-service', 'audit-writer'])('%s has a PDB selecting its pods and an HPA with the stage bounds', (name) => {
     const profile = STAGE_PROFILES[stage];
-    const selector = named(objects, 'Deployment', 'token-service').spec.selector.matchLabels;
-    expect(named(objects, 'PodDisruptionBudget', 'token-service').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: selector } });
-    const hpa = named(objects, 'HorizontalPodAutoscaler', 'token-service').spec;
-    expect(hpa).toMatchObject({ minReplicas: profile.minReplicas, maxReplicas: profile.maxReplicas, scaleTargetRef: { kind: 'Deployment', name: 'token-service' } });
+    const selector = named(objects, 'Deployment', name).spec.selector.matchLabels;
+    expect(named(objects, 'PodDisruptionBudget', name).spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: selector } });
+    const hpa = named(objects, 'HorizontalPodAutoscaler', name).spec;
+    expect(hpa).toMatchObject({ minReplicas: profile.minReplicas, maxReplicas: profile.maxReplicas, scaleTargetRef: { kind: 'Deployment', name } });
     expect(hpa.minReplicas).toBeGreaterThanOrEqual(stage === 'high' ? 3 : 2);
+  });
+
+  test('each Deployment runs its own entrypoint of the one image', () => {
+    expect(IDENTITY_SERVICES.map((s) => [s.name, s.process])).toEqual([
+      ['token-service', 'runtime'],
+      ['audit-writer', 'audit-writer'],
+    ]);
+    for (const spec of IDENTITY_SERVICES) {
+      const container = named(objects, 'Deployment', spec.name).spec.template.spec.containers[0];
+      expect(container.image).toBe(base.image);
+      expect(container.args).toEqual([PROCESS_ENTRYPOINTS[spec.process!]]);
+    }
+    expect(PROCESS_ENTRYPOINTS).toEqual({ runtime: 'dist/runtime/server.js', 'audit-writer': 'dist/runtime/audit-writer.js' });
+  });
+
+  test('the audit writer keeps events for the stage retention and has no AWS settings', () => {
+    const env = named(objects, 'Deployment', 'audit-writer').spec.template.spec.containers[0].env;
+    const plain = Object.fromEntries(env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+    expect(plain).toEqual({
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      AUDIT_MONGO_DATABASE: 'brandstack',
+      AUDIT_RETENTION_DAYS: String(STAGE_PROFILES[stage].auditRetentionDays),
+      AMQP_URL_FILE: `${SECRET_FILES_DIR}/identity-runtime/AMQP_URL`,
+      AUDIT_MONGO_URL_FILE: `${SECRET_FILES_DIR}/identity-runtime/AUDIT_MONGO_URL`,
+    });
+    // The runtime's audit API reads the same database.
+    expect(named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0].env).toContainEqual({ name: 'AUDIT_MONGO_DATABASE', value: 'brandstack' });
   });
 
   test('the namespace denies all traffic by default and opens only the listed flows', () => {
     expect(named(objects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const dataStores = named(objects, 'NetworkPolicy', 'allow-data-stores').spec.egress;
-    expect(dataStores).toEqual([
-      { to: [{ ipBlock: { cidr: '10.10.204.0/22' } }, { ipBlock: { cidr: '10.10.208.0/22' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
-      { to: [{ ipBlock: { cidr: '10.11.0.0/20' } }], ports: [{ protocol: 'TCP', port: 27017 }] },
-      { to: [{ ipBlock: { cidr: '10.12.0.0/20' } }], ports: [{ protocol: 'TCP', port: 5671 }] },
-    ]);
+    // Data stores and AWS are each service's own egress, not the namespace's.
+    const namespaceWide = ofKind(objects, 'NetworkPolicy').filter((p) => Object.keys(p.spec.podSelector).length === 0);
+    expect(namespaceWide.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'allow-mesh']);
+    const selector = (name: string) => ({ matchLabels: named(objects, 'Deployment', name).spec.selector.matchLabels });
+    expect(named(objects, 'NetworkPolicy', 'token-service-allow-egress').spec).toEqual({
+      podSelector: selector('token-service'),
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ ipBlock: { cidr: '10.10.204.0/22' } }, { ipBlock: { cidr: '10.10.208.0/22' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        { to: [{ ipBlock: { cidr: '10.12.0.0/20' } }], ports: [{ protocol: 'TCP', port: 5671 }] },
+        { to: [{ ipBlock: { cidr: '10.11.0.0/20' } }], ports: [{ protocol: 'TCP', port: 27017 }] },
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      ],
+    });
+    // The audit writer: RabbitMQ (AMQPS) and DocumentDB, nothing else: no PostgreSQL, no AWS API, no ingress from outside.
+    expect(named(objects, 'NetworkPolicy', 'audit-writer-allow-egress').spec).toEqual({
+      podSelector: selector('audit-writer'),
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ ipBlock: { cidr: '10.12.0.0/20' } }], ports: [{ protocol: 'TCP', port: 5671 }] },
+        { to: [{ ipBlock: { cidr: '10.11.0.0/20' } }], ports: [{ protocol: 'TCP', port: 27017 }] },
+      ],
+    });
+    expect(objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'audit-writer-allow-ingress')).toBeUndefined();
     expect(named(objects, 'NetworkPolicy', 'allow-dns').spec.egress).toEqual([{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
     const fromIngress = named(objects, 'NetworkPolicy', 'token-service-allow-ingress').spec;
     expect(fromIngress.policyTypes).toEqual(['Ingress']);
@@ -225,17 +285,15 @@ test("the end user's endpoints are per tenant, so the /t/ prefix routes them: au
 
 test("the runtime trusts X-Forwarded-For only from the ingress controller's pod addresses, and is told the security topic", () => {
   const objects = chartFor('high', { trustedProxyCidrs: ['10.20.0.0/18', '10.20.64.0/18'], securityTopicArn: 'arn:aws:sns:eu-central-1:111111111111:brand-security' });
-  for (const deployment of ofKind(objects, 'Deployment')) {
-    const env = deployment.spec.template.spec.containers[0].env;
-    expect(env).toContainEqual({ name: 'TRUSTED_PROXY_CIDRS', value: '10.20.0.0/18,10.20.64.0/18' });
-    expect(env).toContainEqual({ name: 'SECURITY_TOPIC_ARN', value: 'arn:aws:sns:eu-central-1:111111111111:brand-security' });
-  }
+  const env = named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0].env;
+  expect(env).toContainEqual({ name: 'TRUSTED_PROXY_CIDRS', value: '10.20.0.0/18,10.20.64.0/18' });
+  expect(env).toContainEqual({ name: 'SECURITY_TOPIC_ARN', value: 'arn:aws:sns:eu-central-1:111111111111:brand-security' });
   // Those addresses can reach the runtime only as the ingress controller: its NetworkPolicy admits no other pod from outside the namespace.
   const fromOutside = named(objects, 'NetworkPolicy', 'token-service-allow-ingress').spec.ingress.flatMap((rule: any) => rule.from);
   expect(fromOutside).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }]);
 });
 
-test('adding a service is one entry: it gets the same hardened objects', () => {
+test('adding a service is one entry: it gets the same hardened objects (a runtime process unless it says otherwise)', () => {
   const objects = chartFor('high', { services: [{ name: 'token-service', publicPaths: ['/'] }, { name: 'audit-service', publicPaths: [] }] });
   for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
     expect(ofKind(objects, kind).map((o) => o.metadata.name).sort()).toEqual(['audit-service', 'token-service']);
@@ -258,20 +316,23 @@ describe('the runtime Secret', () => {
     expect(external().metadata.namespace).toBe('identity');
     expect(spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'aws-secrets-manager' });
     expect(spec.target).toMatchObject({ name: 'identity-runtime', creationPolicy: 'Owner' });
-    const pod = named(objects, 'Deployment', 'token-service').spec.template.spec;
-    const read = secretReads(pod, pod.containers[0]);
-    expect(read.map((r) => r.key).sort()).toEqual([...RUNTIME_SECRETS].sort());
-    for (const ref of read) {
-      expect(ref.secret).toBe(spec.target.name);
-      expect(Object.keys(spec.target.template.data)).toContain(ref.key);
+    for (const name of ['token-service', 'audit-writer']) {
+      const pod = named(objects, 'Deployment', name).spec.template.spec;
+      const read = secretReads(pod, pod.containers[0]);
+      expect(read.map((r) => r.key).sort()).toEqual([...SECRETS_OF[name]!].sort());
+      for (const ref of read) {
+        expect(ref.secret).toBe(spec.target.name);
+        expect(Object.keys(spec.target.template.data)).toContain(ref.key);
+      }
     }
+    expect(Object.keys(spec.target.template.data).sort()).toEqual([...RUNTIME_SECRETS].sort());
   });
 
   test('the operator re-reads Secrets Manager every minute, so a rotated database password reaches the pods within minutes', () => {
     expect(external().spec.refreshInterval).toBe('1m');
   });
 
-  test('values come from the four Secrets Manager secrets, the database URL from the master secret fields', () => {
+  test('values come from the six Secrets Manager secrets, each URL from its store credentials', () => {
     const refs = Object.fromEntries(external().spec.data.map((d: any) => [d.secretKey, d.remoteRef]));
     const { secretSources } = base;
     expect(refs).toEqual({
@@ -279,10 +340,21 @@ describe('the runtime Secret', () => {
       dbPassword: { key: secretSources.database, property: 'password' },
       dbHost: { key: secretSources.database, property: 'host' },
       dbPort: { key: secretSources.database, property: 'port' },
-      adminToken: { key: secretSources.adminToken },
+      platformAdminClientSecret: { key: secretSources.platformAdminClientSecret },
       keyEncryptionKey: { key: secretSources.keyEncryptionKey },
       clientSecretPepper: { key: secretSources.clientSecretPepper },
+      brokerUsername: { key: secretSources.broker, property: 'username' },
+      brokerPassword: { key: secretSources.broker, property: 'password' },
+      mongoUsername: { key: secretSources.auditStore, property: 'username' },
+      mongoPassword: { key: secretSources.auditStore, property: 'password' },
+      mongoHost: { key: secretSources.auditStore, property: 'host' },
+      mongoPort: { key: secretSources.auditStore, property: 'port' },
     });
+    const data = external().spec.target.template.data;
+    expect(data.AMQP_URL).toBe(`amqps://{{ .brokerUsername | urlquery }}:{{ .brokerPassword | urlquery }}@${base.brokerEndpoint}`);
+    expect(data.AUDIT_MONGO_URL).toBe(
+      `mongodb://{{ .mongoUsername | urlquery }}:{{ .mongoPassword | urlquery }}@{{ .mongoHost }}:{{ .mongoPort }}/?tls=true&tlsCAFile=${RDS_CA_BUNDLE_PATH}&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false`,
+    );
   });
 
   test('the key material alphabet is exactly base64: Secrets Manager characters minus the exclusions', () => {
@@ -304,39 +376,66 @@ describe('the runtime Secret', () => {
       dbPassword: password,
       dbHost: 'brandstack-acme-high.cluster-abc.eu-central-1.rds.amazonaws.com',
       dbPort: '5432',
-      adminToken: generated(64, alphabet.slice(0, 62)),
+      platformAdminClientSecret: generated(64, alphabet.slice(0, 62)),
       keyEncryptionKey: generated(KEY_MATERIAL.characters, alphabet),
       clientSecretPepper: generated(KEY_MATERIAL.characters, alphabet),
+      // RabbitBroker's generator excludes , : = % + ~ ` # $ & * ( ) | [ ] { } < > ? ! ' / @ " \ ; and space.
+      brokerUsername: 'brandstack_admin',
+      brokerPassword: `A1.-_^${generated(20, 'xyz019')}`,
+      mongoUsername: 'brandstack_admin',
+      mongoPassword: `Zq9,-.=^_${generated(20, 'abc789')}`,
+      mongoHost: 'brandstack-acme-high.cluster-def.eu-central-1.docdb.amazonaws.com',
+      mongoPort: '27017',
     };
     // Go's url.QueryEscape (the template's urlquery): everything but letters, digits and -_.~ is %XX.
     const queryEscape = (v: string) => v.replace(/[^A-Za-z0-9\-_.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     const render = (template: string) =>
       template.replace(/\{\{ \.(\w+)( \| urlquery)? \}\}/g, (_, name: string, escape?: string) => (escape ? queryEscape(input[name]) : input[name]));
     const secret = Object.fromEntries(Object.entries<string>(external().spec.target.template.data).map(([k, v]) => [k, render(v)]));
-    const pod = named(objects, 'Deployment', 'token-service').spec.template.spec;
-    const container = pod.containers[0];
-    const plain = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
     // The image's RDS CA bundle, and the secret volume, in a scratch directory standing in for the pod's filesystem.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-fs-'));
     const bundle = path.join(root, 'rds-ca.pem');
     fs.writeFileSync(bundle, 'RDS CA');
-    const env: Record<string, string> = { ...plain };
-    for (const read of secretReads(pod, container)) {
-      if (read.via === 'env') {
-        env[read.variable] = secret[read.key];
-        continue;
+    /** The environment one Deployment's container sees, its secret files written under `root`. */
+    const environmentOf = (deployment: string): Record<string, string> => {
+      const pod = named(objects, 'Deployment', deployment).spec.template.spec;
+      const container = pod.containers[0];
+      const plain = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+      const env: Record<string, string> = { ...plain };
+      for (const read of secretReads(pod, container)) {
+        if (read.via === 'env') {
+          env[read.variable] = secret[read.key];
+          continue;
+        }
+        const file = path.join(root, plain[read.variable]);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, secret[read.key].replace(RDS_CA_BUNDLE_PATH, bundle));
+        env[read.variable] = file;
       }
-      const file = path.join(root, plain[read.variable]);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, secret[read.key].replace(RDS_CA_BUNDLE_PATH, bundle));
-      env[read.variable] = file;
-    }
+      return env;
+    };
+    const env = environmentOf('token-service');
 
     const config = parseProductionConfig(env);
     expect(config.databaseUrlFile).toBe(path.join(root, SECRET_FILES_DIR, 'identity-runtime', 'DATABASE_URL'));
     expect(config.keyEncryptionKey).toHaveLength(32);
     expect(config.clientSecretPepper).toHaveLength(32);
-    expect(config.adminToken).toBe(input.adminToken);
+    expect(config.platformAdminClientSecret).toBe(input.platformAdminClientSecret);
+    // AMQPS to the broker, with its credentials decoded back from the URL.
+    const amqp = new URL(config.amqpUrl);
+    expect([amqp.protocol, amqp.hostname, amqp.port, decodeURIComponent(amqp.username), decodeURIComponent(amqp.password)]).toEqual([
+      'amqps:',
+      'b-0123abcd-4567-89ef-0123-456789abcdef.mq.eu-central-1.amazonaws.com',
+      '5671',
+      'brandstack_admin',
+      input.brokerPassword,
+    ]);
+    // DocumentDB over TLS with the bundle, as the runtime's audit API and the audit writer read it.
+    expect(parseMongoUrl(env, 'AUDIT_MONGO_URL')).toMatchObject({ variable: 'AUDIT_MONGO_URL_FILE', hosts: [input.mongoHost], tls: true });
+    const writer = parseAuditWriterConfig(environmentOf('audit-writer'));
+    expect(writer).toMatchObject({ database: 'brandstack', retentionDays: 400, host: '0.0.0.0', port: 8080, amqp: { url: config.amqpUrl, variable: 'AMQP_URL_FILE' } });
+    const mongo = new URL(writer.mongo.url);
+    expect([decodeURIComponent(mongo.password), mongo.searchParams.get('tls'), mongo.searchParams.get('tlsCAFile'), mongo.searchParams.get('retryWrites')]).toEqual([input.mongoPassword, 'true', bundle, 'false']);
     // The first 256 of the 258 generated bits are the key.
     expect(config.keyEncryptionKey.toString('base64').slice(0, 42)).toBe(input.keyEncryptionKey.slice(0, 42));
 
@@ -355,17 +454,20 @@ describe('the runtime Secret', () => {
     [{ refreshInterval: '0h' }, /RuntimeSecret: 'refreshInterval' must be a positive duration such as 1h \(got '0h'\)/],
     [{ refreshInterval: 'daily' }, /RuntimeSecret: 'refreshInterval' must be a positive duration/],
   ] as Array<[Partial<RuntimeSecretProps>, RegExp]>)('bad input %j names the prop', (overrides, message) => {
-    const props: RuntimeSecretProps = { namespace: 'identity', secretName: 'identity-runtime', region: 'eu-central-1', sources: base.secretSources, ...overrides };
+    const props: RuntimeSecretProps = { namespace: 'identity', secretName: 'identity-runtime', region: 'eu-central-1', sources: base.secretSources, brokerEndpoint: base.brokerEndpoint, ...overrides };
     expect(() => new RuntimeSecret(new Chart(Testing.app(), 'c'), 'RuntimeSecret', props)).toThrow(message);
   });
 
   test('a template that reads a value nobody provides fails validation', () => {
     const broken = structuredClone(external());
-    broken.spec.target.template.data.ADMIN_TOKEN = '{{ .adminTokn }}';
+    broken.spec.target.template.data.PLATFORM_ADMIN_CLIENT_SECRET = '{{ .platformAdminClientSecre }}';
     broken.spec.refreshInterval = 'hourly';
     const problems = validateManifests([broken]);
     expect(problems).toHaveLength(1);
-    expect(problems[0].problems).toEqual(['spec.refreshInterval must be a duration such as 1h', 'spec.target.template.data.ADMIN_TOKEN reads .adminTokn, which spec.data does not provide']);
+    expect(problems[0].problems).toEqual([
+      'spec.refreshInterval must be a duration such as 1h',
+      'spec.target.template.data.PLATFORM_ADMIN_CLIENT_SECRET reads .platformAdminClientSecre, which spec.data does not provide',
+    ]);
   });
 });
 
@@ -411,10 +513,16 @@ describe('bad input names the prop', () => {
     [{ services: [{ name: 'a', publicPaths: [] }, { name: 'a', publicPaths: [] }] }, /service 'a' is listed twice in 'services'/],
     [{ ingress: { ...base.ingress, requestsPerSecond: 0 } }, /'ingress.requestsPerSecond' must be a positive integer/],
     [{ ingress: { ...base.ingress, concurrentRequests: 2.5 } }, /'ingress.concurrentRequests' must be a positive integer/],
-    [{ dataStores: { ...base.dataStores, postgresCidrs: [] } }, /'dataStores.postgresCidrs' must list at least one CIDR/],
+    [{ dataStores: { ...base.dataStores, postgresCidrs: [] } }, /IdentityChart: 'dataStores.postgresCidrs' must list at least one CIDR/],
     [{ serviceDefaults: { cpuRequestMillis: 500, cpuLimitMillis: 100 } }, /'cpuLimitMillis' \(100\) must not be below 'cpuRequestMillis' \(500\)/],
     [{ serviceDefaults: { targetCpuUtilization: 0 } }, /'targetCpuUtilization' must be in 1..100/],
-    [{ secretSources: { ...base.secretSources, adminToken: '' } }, /RuntimeSecret: 'sources.adminToken' must name a Secrets Manager secret/],
+    [{ secretSources: { ...base.secretSources, platformAdminClientSecret: '' } }, /RuntimeSecret: 'sources.platformAdminClientSecret' must name a Secrets Manager secret/],
+    [{ secretSources: { ...base.secretSources, broker: '' } }, /RuntimeSecret: 'sources.broker' must name a Secrets Manager secret/],
+    [{ brokerEndpoint: 'amqps://b-1.mq.eu-central-1.amazonaws.com:5671' }, /RuntimeSecret: 'brokerEndpoint' must be host:port of the broker's AMQPS listener/],
+    [{ auditRetentionDays: 0 }, /IdentityChart: 'auditRetentionDays' must be an integer from 1 to 3653, the audit writer's bounds \(got 0\)/],
+    [{ auditRetentionDays: 36.5 }, /'auditRetentionDays' must be an integer/],
+    [{ dataStores: { ...base.dataStores, mongoCidr: '10.11.0.1/20' } }, /IdentityChart: 'dataStores.mongoCidr' entry '10.11.0.1\/20' has host bits set/],
+    [{ services: [{ name: 'audit-writer', process: 'audit-writer', publicPaths: ['/audit/'] }] }, /IdentityChart: service 'audit-writer' runs the audit writer, which serves no public route/],
     [{ trustedProxyCidrs: [] }, /IdentityChart: 'trustedProxyCidrs' must list at least one CIDR/],
     [{ trustedProxyCidrs: ['10.20.0.0/18', '10.20.0.1/18'] }, /IdentityChart: 'trustedProxyCidrs' entry '10.20.0.1\/18' has host bits set/],
     [{ trustedProxyCidrs: ['ingress'] }, /IdentityChart: 'trustedProxyCidrs' entry 'ingress' is not an IPv4 CIDR/],

@@ -1,6 +1,6 @@
 /**
  * The runtime's smoke-test client through the chart: with a smoke client source, the
- * ExternalSecret reads its three members and every identity service gets SMOKE_TENANT,
+ * ExternalSecret reads its three members and the runtime (not the audit writer) gets SMOKE_TENANT,
  * SMOKE_CLIENT_ID and SMOKE_CLIENT_SECRET by reference, which the production runtime parses.
  */
 import { Testing } from 'cdk8s';
@@ -22,10 +22,14 @@ const props: IdentityChartProps = {
   securityTopicArn: 'arn:aws:sns:eu-central-1:111111111111:security',
   secretSources: {
     database: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db-master-AbCdEf',
-    adminToken: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-token-AbCdEf',
+    platformAdminClientSecret: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:platform-admin-AbCdEf',
     keyEncryptionKey: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:kek-AbCdEf',
     clientSecretPepper: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:pepper-AbCdEf',
+    broker: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:broker-admin-AbCdEf',
+    auditStore: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:docdb-master-AbCdEf',
   },
+  brokerEndpoint: 'b-0123abcd.mq.eu-central-1.amazonaws.com:5671',
+  auditRetentionDays: 30,
 };
 
 function objects(secretSources: IdentityChartProps['secretSources']): Array<Record<string, any>> {
@@ -49,16 +53,15 @@ test('with a smoke client source: its three members are read and composed into t
   });
 });
 
-test('every identity service reads the three settings from the runtime Secret, never as a value', () => {
+test('the runtime reads the three settings from the runtime Secret, never as a value; the audit writer does not read them', () => {
   const objs = objects({ ...props.secretSources, smokeClient: SMOKE });
-  const all = containers(objs);
-  expect(all.length).toBeGreaterThan(0);
-  for (const container of all) {
-    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e]));
-    for (const name of SMOKE_CLIENT_SECRETS) {
-      expect(env[name]).toEqual({ name, valueFrom: { secretKeyRef: { name: 'identity-runtime', key: name } } });
-    }
+  const byName = (name: string) => objs.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.spec.containers[0];
+  const env = Object.fromEntries(byName('token-service').env.map((e: any) => [e.name, e]));
+  for (const name of SMOKE_CLIENT_SECRETS) {
+    expect(env[name]).toEqual({ name, valueFrom: { secretKeyRef: { name: 'identity-runtime', key: name } } });
   }
+  expect(JSON.stringify(byName('audit-writer'))).not.toContain('SMOKE_');
+  expect(containers(objs)).toHaveLength(2);
   // Rendered as the template would, the runtime accepts them.
   const rendered = { SMOKE_TENANT: 'acme-retail', SMOKE_CLIENT_ID: 'smoke', SMOKE_CLIENT_SECRET: 'x'.repeat(64) };
   expect(parseSmokeClientConfig(rendered)).toEqual({ tenant: 'acme-retail', clientId: 'smoke', secret: 'x'.repeat(64) });

@@ -18,6 +18,7 @@ describe.each(EXAMPLE_TARGETS)('facts of BrandStack $brand/$stage', (target) => 
   const facts = () => factsOf(target);
   const cluster = () => facts().cluster!;
   const workload = () => cluster().workloads.find((w) => `${w.namespace}/${w.name}` === 'identity/token-service')!;
+  const auditWriter = () => cluster().workloads.find((w) => `${w.namespace}/${w.name}` === 'identity/audit-writer')!;
 
   test('SSH is admitted once: to the bastion, from the brand VPN; the bastion is the only public host', () => {
     const ssh = facts().network.ingressRules.filter((r) => r.protocol !== 'udp' && (r.protocol === 'all' || r.ports === 'all' || (r.ports.from <= 22 && 22 <= r.ports.to)));
@@ -35,8 +36,18 @@ describe.each(EXAMPLE_TARGETS)('facts of BrandStack $brand/$stage', (target) => 
       expect(vpc.flowLogs.map((f) => [f.trafficType, f.destination.kind === 'log-group' && f.destination.key && keyLabel(f.destination.key)])).toEqual([['ALL', platform]]);
     }
     const secrets = workload().secrets;
-    expect(secrets.map((s) => s.setting)).toEqual(['ADMIN_TOKEN', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'SMOKE_TENANT', 'SMOKE_CLIENT_ID', 'SMOKE_CLIENT_SECRET', 'DATABASE_URL']);
-    for (const s of secrets) {
+    expect(secrets.map((s) => s.setting)).toEqual([
+      'PLATFORM_ADMIN_CLIENT_SECRET',
+      'KEY_ENCRYPTION_KEY',
+      'CLIENT_SECRET_PEPPER',
+      'SMOKE_TENANT',
+      'SMOKE_CLIENT_ID',
+      'SMOKE_CLIENT_SECRET',
+      'DATABASE_URL',
+      'AMQP_URL',
+      'AUDIT_MONGO_URL',
+    ]);
+    for (const s of [...secrets, ...auditWriter().secrets]) {
       expect(s.source).toMatchObject({ kind: 'external-secrets', externalSecret: 'identity/identity-runtime', store: 'aws-secrets-manager' });
       const inputs = s.source.kind === 'external-secrets' ? s.source.inputs : [];
       expect(inputs.length).toBeGreaterThan(0);
@@ -47,9 +58,41 @@ describe.each(EXAMPLE_TARGETS)('facts of BrandStack $brand/$stage', (target) => 
   test('the rotated database password reaches running pods: a read-only 0400 file the kubelet refreshes, refreshed by the operator every minute', () => {
     const url = workload().secrets.find((s) => s.setting === 'DATABASE_URL')!;
     expect(url.via).toEqual({ kind: 'file', variable: 'DATABASE_URL_FILE', path: '/run/secrets/identity-runtime/DATABASE_URL', mode: 0o400, readOnly: true, subPath: false });
-    expect(url.source).toMatchObject({ kind: 'external-secrets', refreshInterval: '1m', verbatim: false, sslMode: 'verify-full' });
+    expect(url.source).toMatchObject({ kind: 'external-secrets', refreshInterval: '1m', verbatim: false, connection: { kind: 'postgres', sslMode: 'verify-full' } });
     const inputs = url.source.kind === 'external-secrets' ? url.source.inputs : [];
     expect(inputs.map(({ secret, properties }) => [secret.kind === 'stack' && secret.name, properties])).toEqual([['BrandStackDatabaseClusterSecret', ['username', 'password', 'host', 'port']]]);
+  });
+
+  test("the runtime's connections: PostgreSQL verify-full, AMQPS to the brand's broker, DocumentDB over TLS with the RDS bundle", () => {
+    const connection = (w: ReturnType<typeof workload>, setting: string) => {
+      const source = w.secrets.find((s) => s.setting === setting)!.source;
+      return source.kind === 'external-secrets' ? source.connection : undefined;
+    };
+    const bundle = '/app/certs/rds-global-bundle.pem';
+    expect(connection(workload(), 'DATABASE_URL')).toEqual({ kind: 'postgres', sslMode: 'verify-full', rootCert: bundle });
+    for (const w of [workload(), auditWriter()]) {
+      expect(connection(w, 'AMQP_URL')).toEqual({ kind: 'amqp', tls: true });
+      expect(connection(w, 'AUDIT_MONGO_URL')).toEqual({ kind: 'mongodb', tls: true, caFile: bundle, insecureOptions: [] });
+    }
+    const inputs = (setting: string) => {
+      const source = auditWriter().secrets.find((s) => s.setting === setting)!.source;
+      return source.kind === 'external-secrets' ? source.inputs.map(({ secret, properties }) => [secret.kind === 'stack' && secret.name, properties]) : [];
+    };
+    expect(inputs('AMQP_URL')).toEqual([['BrokerAdminSecret', ['username', 'password']]]);
+    expect(inputs('AUDIT_MONGO_URL')).toEqual([[expect.stringMatching(/^MongoClusterSecret/), ['username', 'password', 'host', 'port']]]);
+  });
+
+  test('the audit writer: its own workload, reaching RabbitMQ (5671) and DocumentDB (27017) of the brand only, with no AWS identity', () => {
+    const w = auditWriter();
+    expect(w.podIdentity).toBeUndefined();
+    expect(w.autoscaler).toEqual({ minReplicas: target.stage === 'high' ? 3 : 2, maxReplicas: target.stage === 'high' ? 12 : 6, cpuTarget: 70 });
+    const egress = w.networkPolicies.filter((p) => p.policyTypes.includes('Egress')).flatMap((p) => p.egress.map((rule) => [p.name, rule.peers, rule.ports]));
+    expect(egress).toEqual([
+      ['allow-dns', [], [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]],
+      ['allow-mesh', [{ kind: 'pods', namespace: { kind: 'same' }, podLabels: undefined }], [{ protocol: 'TCP', port: 15008 }]],
+      ['audit-writer-allow-egress', [{ kind: 'ip-block', cidr: brand.network.rabbitCidr }], [{ protocol: 'TCP', port: 5671 }]],
+      ['audit-writer-allow-egress', [{ kind: 'ip-block', cidr: brand.network.mongoCidr }], [{ protocol: 'TCP', port: 27017 }]],
+    ]);
   });
 
   test("the secrets operator reads with its own Pod Identity role, GetSecretValue on the runtime's secrets only", () => {

@@ -130,9 +130,9 @@ test('a secret file mounted with subPath, which the kubelet never refreshes', ()
 });
 
 test('a secret variable no ExternalSecret produces', () => {
-  const violations = violationsOf((r) => editManifest(r, (text) => text.replace('"ADMIN_TOKEN":"{{ .adminToken }}",', '')));
+  const violations = violationsOf((r) => editManifest(r, (text) => text.replace('"PLATFORM_ADMIN_CLIENT_SECRET":"{{ .platformAdminClientSecret }}",', '')));
   expect(found(violations, 'secrets/settings-from-brand-encrypted-secrets')).toEqual([
-    { resource: 'identity/token-service ADMIN_TOKEN', reason: 'ExternalSecret identity/identity-runtime writes no ADMIN_TOKEN' },
+    { resource: 'identity/token-service PLATFORM_ADMIN_CLIENT_SECRET', reason: 'ExternalSecret identity/identity-runtime writes no PLATFORM_ADMIN_CLIENT_SECRET' },
   ]);
 });
 
@@ -140,8 +140,15 @@ test('a writable root filesystem and PERMISSIVE mTLS', () => {
   const violations = violationsOf((r) =>
     editManifest(r, (text) => text.replace('"readOnlyRootFilesystem":true', '"readOnlyRootFilesystem":false').replace('"mtls":{"mode":"STRICT"}', '"mtls":{"mode":"PERMISSIVE"}')),
   );
-  expect(found(violations, 'workloads/containers-hardened')).toEqual([{ resource: 'identity/token-service container runtime', reason: 'root filesystem is writable' }]);
-  expect(found(violations, 'workloads/strict-mtls')).toEqual([{ resource: 'identity/token-service', reason: 'mTLS PERMISSIVE, not STRICT' }]);
+  // The edit reaches both Deployments of the chart (the runtime and the audit writer); the namespace's mode, both workloads.
+  expect(found(violations, 'workloads/containers-hardened')).toEqual([
+    { resource: 'identity/token-service container runtime', reason: 'root filesystem is writable' },
+    { resource: 'identity/audit-writer container runtime', reason: 'root filesystem is writable' },
+  ]);
+  expect(found(violations, 'workloads/strict-mtls')).toEqual([
+    { resource: 'identity/token-service', reason: 'mTLS PERMISSIVE, not STRICT' },
+    { resource: 'identity/audit-writer', reason: 'mTLS PERMISSIVE, not STRICT' },
+  ]);
 });
 
 /** Rewrites the text parts of a Helm release's values (a string, or an Fn::Join of text and references). */

@@ -75,3 +75,22 @@ test.each([
 test('a stage built FROM an earlier stage pulls nothing and is allowed', () => {
   expect(refusals(`FROM gcr.io/distroless/static@sha256:${'c'.repeat(64)} AS base\nFROM base AS final`)).toEqual([]);
 });
+
+/** The build stage's `RUN npm run bundle:runtime && test -f …` line: the files the image must contain. */
+function checkedBundles(text: string): string[] {
+  const run = text.split('\n').find((line) => /^RUN npm run bundle:runtime\b/.test(line)) ?? '';
+  return [...run.matchAll(/test -f (\S+)/g)].map((m) => m[1]!);
+}
+
+test('the image ships both entrypoints runtime/build.ts bundles, and runs the identity runtime by default', async () => {
+  const text = fs.readFileSync(DOCKERFILE, 'utf8');
+  // What bundleRuntime names its outputs, relative to the image's working directory (/app, where dist/ is copied).
+  const { DEFAULT_OUTDIR, AUDIT_WRITER_ENTRYPOINT, ENTRYPOINT } = await import('../../runtime/build');
+  const outdir = path.relative(path.join(__dirname, '..', '..'), DEFAULT_OUTDIR);
+  expect(outdir).toBe(path.join('dist', 'runtime'));
+  expect(ENTRYPOINT).toMatch(/runtime\/src\/server\.ts$/);
+  expect(AUDIT_WRITER_ENTRYPOINT).toMatch(/runtime\/src\/audit-writer\/main\.ts$/);
+  expect(checkedBundles(text)).toEqual([`${outdir}/server.js`, `${outdir}/audit-writer.js`]);
+  expect(text).toMatch(/^COPY --from=build --chown=65532:65532 \/src\/dist \.\/dist$/m);
+  expect(text).toMatch(/^CMD \["dist\/runtime\/server\.js"\]$/m);
+});

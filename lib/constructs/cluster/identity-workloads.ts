@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { TRAEFIK_INGRESS, type DataStoreNetworks } from '../../charts/contract';
+import { PORTS } from '../../config/ports';
 import { IdentityChart, type IdentityServiceSpec } from '../../charts/identity-chart';
 import type { BrandCluster } from './brand-cluster';
 import type { RuntimeSecrets } from './runtime-secrets';
@@ -38,6 +39,13 @@ export interface IdentityWorkloadsProps {
   readonly strictZoneSpread?: boolean;
   /** Where the data stores are, for the egress network policies. */
   readonly dataStores: DataStoreNetworks;
+  /**
+   * The broker's AMQPS listener, `host:port` (see {@link amqpsEndpointOf}): AMQP_URL is composed
+   * from it and the broker's credentials (RuntimeSecrets `brokerSecret`).
+   */
+  readonly brokerEndpoint: string;
+  /** Days the audit trail keeps an event: the stage's `auditRetentionDays`. */
+  readonly auditRetentionDays: number;
   /**
    * The CIDRs of the subnets the cluster's pods get their addresses from (the VPC CNI of EKS
    * Auto Mode gives pods VPC addresses from the nodes' subnets:
@@ -94,6 +102,8 @@ export class IdentityWorkloads extends Construct {
       maxReplicas: props.maxReplicas,
       strictZoneSpread: props.strictZoneSpread,
       dataStores: props.dataStores,
+      brokerEndpoint: props.brokerEndpoint,
+      auditRetentionDays: props.auditRetentionDays,
       ingress: TRAEFIK_INGRESS,
       trustedProxyCidrs: props.podSubnetCidrs,
       securityTopicArn: props.securityTopic.topicArn,
@@ -108,7 +118,9 @@ export class IdentityWorkloads extends Construct {
     // The ExternalSecret's first read must find the permission in place.
     grant.applyBefore(this.manifest);
 
-    for (const service of this.chart.services) {
+    // Only services that call AWS get an identity: the audit writer talks to RabbitMQ and DocumentDB
+    // alone (its NetworkPolicy opens no route to AWS either), so it has no role to misuse.
+    for (const service of this.chart.services.filter((s) => s.awsApis)) {
       // Pod Identity: the agent on each node trades the pod's service-account token for this role.
       // SourceArn/SourceAccount stop another cluster from assuming it (confused deputy).
       const role = new iam.Role(this, `Role-${service.name}`, {
@@ -136,9 +148,21 @@ export class IdentityWorkloads extends Construct {
   /** The IAM role of one service. */
   roleOf(service: string): iam.IRole {
     const role = this.roles.get(service);
-    if (!role) throw new Error(`IdentityWorkloads: no service '${service}'; services: ${[...this.roles.keys()].join(', ')}`);
+    if (!role) throw new Error(`IdentityWorkloads: no service '${service}' with an AWS role; services with one: ${[...this.roles.keys()].join(', ')}`);
     return role;
   }
+}
+
+/**
+ * `host:port` of a broker's AMQPS listener, from Amazon MQ's AmqpEndpoints attribute
+ * (`amqps://b-<id>.mq.<region>.amazonaws.com:5671`; one endpoint for a single instance, and one,
+ * the cluster's load balancer, for CLUSTER_MULTI_AZ:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+ * The port is PORTS.amqps, where Amazon MQ for RabbitMQ takes AMQP over TLS.
+ */
+export function amqpsEndpointOf(amqpEndpoints: string[]): string {
+  const host = Fn.select(0, Fn.split(':', Fn.select(1, Fn.split('amqps://', Fn.select(0, amqpEndpoints)))));
+  return `${host}:${PORTS.amqps}`;
 }
 
 /**

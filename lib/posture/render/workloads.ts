@@ -1,6 +1,6 @@
 /** Workload lines: per Deployment its availability, hardening, identity, secrets, network policies and mTLS. */
 import { keyLabel } from '../naming';
-import type { NetworkPolicyFacts, PodIdentityFacts, PolicyPeer, PolicyRuleFacts, ProbeFacts, SecretSettingFacts, SecretsManagerSecretRef, SecurityContextFacts, WorkloadFacts } from '../facts/cluster';
+import type { ConnectionFacts, NetworkPolicyFacts, PodIdentityFacts, PolicyPeer, PolicyRuleFacts, ProbeFacts, SecretSettingFacts, SecretsManagerSecretRef, SecurityContextFacts, WorkloadFacts } from '../facts/cluster';
 
 export interface WorkloadPosture {
   readonly replicas: string;
@@ -84,9 +84,25 @@ function secretText(s: SecretSettingFacts): string {
     case 'external-secrets': {
       const sources = source.inputs.map(({ secret: input, properties }) => `${secretLabel(input)}${properties.length ? ` [${properties.join(', ')}]` : ''}`);
       return (
-        `${head} ← ${source.verbatim ? '' : 'composed from '}${sources.join(' + ')}${source.sslMode ? ` (TLS sslmode ${source.sslMode})` : ''} ` +
+        `${head} ← ${source.verbatim ? '' : 'composed from '}${sources.join(' + ')}${connectionText(source.connection)} ` +
         `via External Secrets (ExternalSecret ${source.externalSecret}, SecretStore ${source.store}, refreshed every ${source.refreshInterval})`
       );
+    }
+  }
+}
+
+/** How a composed URL secures its hop, in the line of its setting; nothing for values that are not URLs. */
+function connectionText(connection: ConnectionFacts | undefined): string {
+  if (!connection) return '';
+  switch (connection.kind) {
+    case 'postgres':
+      return connection.sslMode ? ` (TLS sslmode ${connection.sslMode})` : ' (PostgreSQL, NO sslmode)';
+    case 'amqp':
+      return connection.tls ? ' (AMQPS: AMQP over TLS)' : ' (PLAINTEXT AMQP)';
+    case 'mongodb': {
+      if (!connection.tls) return ' (MongoDB WITHOUT TLS)';
+      const insecure = connection.insecureOptions.length ? `, ${connection.insecureOptions.join(', ')}: CERTIFICATE CHECKS OFF` : '';
+      return ` (MongoDB over TLS, CA ${connection.caFile ?? "Node's built-in CAs"}${insecure})`;
     }
   }
 }

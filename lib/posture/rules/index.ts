@@ -40,6 +40,7 @@ import { PublicHostsAdmitOnlySshFromARange } from './network/public-hosts-admit-
 import { SshOnlyToPublicHosts } from './network/ssh-only-to-public-hosts';
 import { VpcFlowLogsEncrypted } from './network/vpc-flow-logs-encrypted';
 import { BrandTagsOnEveryResource } from './placement/brand-tags-on-every-resource';
+import { BrokerAndDocumentStoreUrlsUseTls } from './secrets/broker-and-document-store-urls-use-tls';
 import { ConnectionStringsVerifyTls } from './secrets/connection-strings-verify-tls';
 import { SecretFilesReadOnlyAndRefreshed } from './secrets/secret-files-read-only-and-refreshed';
 import { SecretStoreLeastPrivilege } from './secrets/secret-store-least-privilege';
@@ -93,6 +94,7 @@ export const ALL_RULES: readonly PostureRule[] = [
   VpcFlowLogsEncrypted,
   BrandTagsOnEveryResource,
   ConnectionStringsVerifyTls,
+  BrokerAndDocumentStoreUrlsUseTls,
   SecretFilesReadOnlyAndRefreshed,
   SecretStoreLeastPrivilege,
   SettingsFromBrandEncryptedSecrets,

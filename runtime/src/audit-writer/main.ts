@@ -6,8 +6,6 @@
  * does not exit: the writer retries with backoff and its readiness says which is failing.
  */
 import { MongoClient } from 'mongodb';
-import type { Logger } from 'pino';
-import type { AuditTrail } from '../audit/audit-trail';
 import { parseMongoUrl } from '../config/mongo-url';
 import { ConfigError } from '../errors/operator-errors';
 import { parseAmqpUrl } from '../events/amqp-url';
@@ -19,6 +17,8 @@ import { parseAuditWriterConfig } from './audit-writer-config';
 import type { AuditWriterConfig } from './audit-writer-config';
 import { AuditWriterMetrics } from './audit-writer-metrics';
 import { buildHealthServer } from './health-routes';
+import { MongoTrailConnection } from './mongo-trail-connection';
+import type { OpenedTrail } from './mongo-trail-connection';
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -26,17 +26,17 @@ async function start(): Promise<void> {
   const config = parseAuditWriterConfig(process.env);
   const logger = createLogger({ level: config.logLevel, destination: 1 }).child({ component: 'audit-writer' });
   const metrics = new AuditWriterMetrics();
-  const store = new AuditStoreConnection(config, logger);
+  const store = new MongoTrailConnection({ open: () => openTrail(config), logger });
   const writer = new AuditWriter({
     // Re-read for each connection: with AMQP_URL_FILE, rotated broker credentials are picked up on reconnect.
     url: () => parseAmqpUrl(process.env)?.url ?? config.amqp.url,
-    trail: store.opened,
+    trail: store,
     metrics,
     logger,
   });
   const health = buildHealthServer({ brokerConnected: () => writer.consumer.connected, pingStore: () => store.ping(), metrics, logger });
   await health.listen({ host: config.host, port: config.port });
-  store.open();
+  store.start();
   writer.start();
   logger.info({ listening: health.addresses().map((a) => (typeof a === 'string' ? a : `${a.address}:${a.port}`)), queue: writer.consumer.queue, retention_days: config.retentionDays ?? 'forever', amqp_url_from: config.amqp.variable, mongo_url_from: config.mongo.variable }, 'audit writer started');
   closeOnSignals(logger, async () => {
@@ -50,80 +50,23 @@ async function start(): Promise<void> {
 }
 
 /**
- * The MongoDB connection and the trail on it, opened in the background with backoff: DocumentDB
- * may be unreachable at start (a failover, a deploy in progress), and a crash loop would only
- * delay the pod. Each attempt re-reads AUDIT_MONGO_URL(_FILE), so rotated credentials are used.
+ * Connects to MongoDB with the URL read now (AUDIT_MONGO_URL_FILE is rewritten when the DocumentDB
+ * password rotates) and opens the trail, creating its indexes and applying the stage retention.
  */
-class AuditStoreConnection {
-  readonly opened: Promise<AuditTrail>;
-  readonly #config: AuditWriterConfig;
-  readonly #logger: Logger;
-  #resolve!: (trail: AuditTrail) => void;
-  #reject!: (error: Error) => void;
-  #client: MongoClient | undefined;
-  #trail: AuditTrail | undefined;
-  #closed = false;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(config: AuditWriterConfig, logger: Logger) {
-    this.#config = config;
-    this.#logger = logger;
-    this.opened = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.opened.catch(() => undefined);
-  }
-
-  open(failures = 0): void {
-    void this.#attempt().then(
-      (trail) => {
-        this.#trail = trail;
-        this.#resolve(trail);
-        this.#logger.info({ database: this.#config.database }, 'audit trail open');
-      },
-      (error: unknown) => {
-        if (this.#closed) return;
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 10));
-        this.#logger.warn({ err: describe(error), retryInMs: delay }, 'cannot open the audit trail in MongoDB; retrying');
-        this.#timer = setTimeout(() => this.open(failures + 1), delay);
-      },
-    );
-  }
-
-  async ping(): Promise<void> {
-    if (!this.#client || !this.#trail) throw new Error('the audit trail is not open yet');
-    await this.#client.db(this.#config.database).command({ ping: 1 });
-  }
-
-  /** No further attempts; a trail not open by now never will be (settling an open one changes nothing). */
-  stopOpening(): void {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#reject(new Error('the audit writer is closing'));
-  }
-
-  async close(): Promise<void> {
-    this.stopOpening();
-    await this.#client?.close().catch(() => undefined);
-  }
-
-  async #attempt(): Promise<AuditTrail> {
-    const url = parseMongoUrl(process.env, 'AUDIT_MONGO_URL')?.url ?? this.#config.mongo.url;
-    // A bounded server selection (the driver's default is 30 s) unless the URL sets its own.
-    const selection = /[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: 10_000 };
-    const client = new MongoClient(url, { appName: 'brandstack-audit-writer', ...selection });
-    try {
-      await client.connect();
-      const retention = this.#config.retentionDays;
-      const trail = await MongoAuditTrail.open(client.db(this.#config.database), { retentionSeconds: retention === undefined ? undefined : retention * SECONDS_PER_DAY });
-      if (this.#closed) throw new Error('closed');
-      this.#client = client;
-      return trail;
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
+async function openTrail(config: AuditWriterConfig): Promise<OpenedTrail> {
+  const url = parseMongoUrl(process.env, 'AUDIT_MONGO_URL')?.url ?? config.mongo.url;
+  // A bounded server selection (the driver's default is 30 s) unless the URL sets its own.
+  const selection = /[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: 10_000 };
+  const client = new MongoClient(url, { appName: 'brandstack-audit-writer', ...selection });
+  try {
+    await client.connect();
+    const db = client.db(config.database);
+    const retention = config.retentionDays;
+    const trail = await MongoAuditTrail.open(db, { retentionSeconds: retention === undefined ? undefined : retention * SECONDS_PER_DAY });
+    return { trail, ping: async () => void (await db.command({ ping: 1 })), close: () => client.close() };
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
   }
 }
 

@@ -86,6 +86,52 @@ describe.each([
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }],
     ]);
   });
+
+  const applied = () => kubernetesObjects(new TemplateView(synthesized().json)).map((o) => o.object);
+  const named = (kind: string, name: string) => {
+    const found = applied().find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) throw new Error(`no ${kind} ${name} in the applied manifests`);
+    return found;
+  };
+
+  test('the audit writer runs with the stage retention, reaches only the brand RabbitMQ and MongoDB VPCs, and has no AWS identity', () => {
+    const brand = BrandRegistry.load().brands.find((b) => b.id === target.brand)!;
+    const writer = named('Deployment', 'audit-writer');
+    const env = Object.fromEntries(writer.spec.template.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+    expect(env.AUDIT_RETENTION_DAYS).toBe(target.stage === 'high' ? '400' : '30');
+    expect(writer.spec.template.spec.containers[0].args).toEqual(['dist/runtime/audit-writer.js']);
+    expect(named('NetworkPolicy', 'audit-writer-allow-egress').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: brand.network.rabbitCidr } }], ports: [{ protocol: 'TCP', port: 5671 }] },
+      { to: [{ ipBlock: { cidr: brand.network.mongoCidr } }], ports: [{ protocol: 'TCP', port: 27017 }] },
+    ]);
+    const associations = resources().filter(([, r]) => r.Type === 'AWS::EKS::PodIdentityAssociation' && r.Properties.Namespace === 'identity');
+    expect(associations.map(([, r]) => r.Properties.ServiceAccount)).toEqual(['token-service']);
+    expect(resources().filter(([id]) => id.startsWith('IdentityRoleauditwriter'))).toEqual([]);
+  });
+
+  test("AMQP_URL names the broker's AMQPS endpoint from its AmqpEndpoints, on 5671", () => {
+    const [brokerId] = resources().find(([, r]) => r.Type === 'AWS::AmazonMQ::Broker')!;
+    const chart = resources().find(([id]) => id.startsWith('ClusterIdentityChart'))![1];
+    const manifest = JSON.stringify(chart.Properties.Manifest);
+    // The host is cut out of the first endpoint (amqps://<host>:5671) at deploy time.
+    const select = /\{"Fn::Select":\[0,\{"Fn::Split":\[":",\{"Fn::Select":\[1,\{"Fn::Split":\["amqps:\/\/",\{"Fn::Select":\[0,\{"Fn::GetAtt":\["([^"]+)","AmqpEndpoints"\]\}\]\}\]\}\]\}\]\}\]\}/.exec(manifest);
+    expect(select?.[1]).toBe(brokerId);
+    expect(manifest).toContain('"AMQP_URL\\":\\"amqps://{{ .brokerUsername | urlquery }}:{{ .brokerPassword | urlquery }}@');
+    const at = manifest.indexOf(select![0]);
+    expect(manifest.slice(at + select![0].length, at + select![0].length + 10)).toMatch(/^,":5671/);
+  });
+
+  test('the broker and DocumentDB security groups admit the pod (workload) subnets on 5671 and 27017', () => {
+    const workloadCidrs = resources()
+      .filter(([id, r]) => r.Type === 'AWS::EC2::Subnet' && id.startsWith('NetworkAppVpcWorkloadSubnet'))
+      .map(([, r]) => r.Properties.CidrBlock);
+    const admits = (port: number) =>
+      resources()
+        .flatMap(([, r]) => (r.Type === 'AWS::EC2::SecurityGroup' ? (r.Properties.SecurityGroupIngress ?? []) : r.Type === 'AWS::EC2::SecurityGroupIngress' ? [r.Properties] : []))
+        .filter((rule: any) => rule.FromPort === port && rule.ToPort === port)
+        .map((rule: any) => rule.CidrIp);
+    for (const port of [5671, 27017]) expect(admits(port)).toEqual(expect.arrayContaining(workloadCidrs));
+  });
 });
 
 function regionOf(json: any): string {

@@ -8,7 +8,7 @@
 import { keyOf, referencedId, stripHash } from '../../naming';
 import type { TemplateView } from '../../template';
 import type { Container, Manifests, PodSpec } from './manifests';
-import type { SecretSettingFacts, SecretSourceFacts, SecretsManagerSecretRef } from './types';
+import type { ConnectionFacts, SecretSettingFacts, SecretSourceFacts, SecretsManagerSecretRef } from './types';
 
 export function secretSettings(view: TemplateView, manifests: Manifests, namespace: string, pod: PodSpec, container: Container): SecretSettingFacts[] {
   const fromEnv = (container.env ?? []).flatMap((env): SecretSettingFacts[] => {
@@ -87,8 +87,36 @@ function sourceOf(view: TemplateView, manifests: Manifests, namespace: string, s
     refreshInterval: spec.refreshInterval ?? '1h',
     verbatim: template === undefined || /^\{\{\s*\.\w+\s*\}\}$/.test(template),
     inputs: [...bySecret.values()],
-    sslMode: /[?&]sslmode=([\w-]+)/.exec(template ?? '')?.[1],
+    connection: template === undefined ? undefined : connectionOf(template),
   };
+}
+
+/** The connection a composed URL asks for, from its scheme and query (Go template actions stand for the credentials and host). */
+export function connectionOf(template: string): ConnectionFacts | undefined {
+  const scheme = /^\s*([a-z][a-z0-9+.-]*):\/\//i.exec(template)?.[1]?.toLowerCase();
+  const query = new URLSearchParams(template.includes('?') ? template.slice(template.indexOf('?') + 1) : '');
+  // URI options are case-insensitive in MongoDB's and libpq's URLs alike.
+  const option = (name: string) => [...query].filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+  switch (scheme) {
+    case 'postgres':
+    case 'postgresql':
+      return { kind: 'postgres', sslMode: option('sslmode')[0], rootCert: option('sslrootcert')[0] };
+    case 'amqp':
+    case 'amqps':
+      return { kind: 'amqp', tls: scheme === 'amqps' };
+    case 'mongodb':
+    case 'mongodb+srv': {
+      const tls = [...option('tls'), ...option('ssl')].map((v) => v.toLowerCase());
+      return {
+        kind: 'mongodb',
+        tls: tls.length > 0 ? tls.every((v) => v === 'true') : scheme === 'mongodb+srv',
+        caFile: option('tlsCAFile')[0],
+        insecureOptions: ['tlsInsecure', 'tlsAllowInvalidCertificates', 'tlsAllowInvalidHostnames'].filter((name) => option(name).some((v) => v.toLowerCase() !== 'false')),
+      };
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** A Secrets Manager secret of the stack by the reference in a manifest; an RDS secret attachment (whose Ref is the secret's ARN) is followed to its secret. */

@@ -264,9 +264,21 @@ export type SecretSourceFacts =
       /** The key is one remote value as is, not composed by a template. */
       readonly verbatim: boolean;
       readonly inputs: ReadonlyArray<{ readonly secret: SecretsManagerSecretRef; readonly properties: readonly string[] }>;
-      /** The libpq `sslmode` the composed connection string asks for. */
-      readonly sslMode?: string;
+      /** What the composed value asks of its connection, when it is a URL of a data store or broker. */
+      readonly connection?: ConnectionFacts;
     };
+
+/**
+ * The connection a composed URL opens, by its scheme and options:
+ * - `postgres`: libpq `sslmode` (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION) and `sslrootcert`;
+ * - `amqp`: `amqps://` is AMQP over TLS, `amqp://` plaintext;
+ * - `mongodb`: `tls=true` (or `ssl=true`, or `mongodb+srv://`, whose default it is), the CA file, and whether an option
+ *   switches certificate or host-name checks off (https://www.mongodb.com/docs/manual/reference/connection-string-options/#tls-options).
+ */
+export type ConnectionFacts =
+  | { readonly kind: 'postgres'; readonly sslMode?: string; readonly rootCert?: string }
+  | { readonly kind: 'amqp'; readonly tls: boolean }
+  | { readonly kind: 'mongodb'; readonly tls: boolean; readonly caFile?: string; readonly insecureOptions: readonly string[] };
 
 /** One secret setting of a workload: where the container reads it, the Kubernetes Secret, and what fills that Secret. */
 export interface SecretSettingFacts {
