@@ -24,7 +24,7 @@ const SECONDS_PER_DAY = 86_400;
 
 async function start(): Promise<void> {
   const config = parseAuditWriterConfig(process.env);
-  const logger = createLogger({ level: config.logLevel, destination: 1 }).child({ component: 'audit-writer' });
+  const logger = createLogger({ level: config.logLevel, destination: 1, service: 'audit-writer' });
   const metrics = new AuditWriterMetrics();
   const store = new MongoTrailConnection({ open: () => openTrail(config), logger });
   const writer = new AuditWriter({

@@ -1,7 +1,7 @@
 /**
- * Security events for the brand's security contact. One interface so the event
- * backbone (RabbitMQ, issue 13) can carry them later; today: a log line (`npm start`)
- * or an SNS topic with the security contact's e-mail subscription (production).
+ * Security events for the brand's security contact. The sign-in guard writes them to the outbox
+ * (OutboxSecurityNotifier); the event backbone's notifier consumer hands them to a log line
+ * (`npm start`) or the SNS topic with the security contact's e-mail subscription (production).
  */
 export interface IpBlockedEvent {
   type: 'ip_blocked';
@@ -18,6 +18,6 @@ export interface IpBlockedEvent {
 export type SecurityEvent = IpBlockedEvent;
 
 export interface SecurityNotifier {
-  /** Delivers one event. Must not throw into the request path: failures are logged by the implementation. */
+  /** Delivers one event; throws when it could not (the event backbone then delivers it again). No request waits on it. */
   notify(event: SecurityEvent): Promise<void>;
 }

@@ -24,8 +24,8 @@ export interface SnsSecurityNotifierOptions {
  * Production: every security event is published to the brand's security topic, whose e-mail
  * subscription reaches the security contact. The message is the event as JSON (no account names),
  * readable in the e-mail and parseable by a later subscriber. A failed publish is logged with the
- * event and swallowed: the block is already in force, and an attacker's request must not turn
- * into a 500.
+ * event and thrown, so the event backbone retries it; no request waits on it (the guard only
+ * writes the outbox: OutboxSecurityNotifier).
  */
 export class SnsSecurityNotifier implements SecurityNotifier {
   readonly #client: SNSClient;
@@ -49,8 +49,12 @@ export class SnsSecurityNotifier implements SecurityNotifier {
         }),
       );
     } catch (error) {
-      // The event goes to the log instead, so it is not lost with the publish.
+      // Logged with the event, then rethrown: the notifier consumer (or the in-process bus) only
+      // acknowledges after a successful publish, so the backbone delivers it again with backoff,
+      // and parks it after the queue's delivery limit. The request that caused the block only
+      // wrote the outbox and is long answered.
       this.#logger.error({ err: error, event: 'security.notification_failed', security_event: message }, 'publishing a security event to SNS failed');
+      throw error;
     }
   }
 }

@@ -10,11 +10,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * pino.destination writes straight to a file descriptor, with no transport and so
  * no worker thread: the esbuild bundle must not need pino's worker files.
  */
-export function createLogger(options: { level: LogLevel; destination: 1 | 2 | DestinationStream }): Logger {
+export function createLogger(options: { level: LogLevel; destination: 1 | 2 | DestinationStream; /** @default 'identity-runtime' */ service?: string }): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: 'identity-runtime' },
+      base: { service: options.service ?? 'identity-runtime' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: [

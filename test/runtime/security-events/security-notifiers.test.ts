@@ -87,10 +87,10 @@ describe('security notifiers', () => {
     expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject!.length).toBeLessThan(100);
   });
 
-  test('a failed publish is logged with the event and never thrown', async () => {
+  test('a failed publish is logged with the event and thrown, so the event backbone delivers it again', async () => {
     sns.on(PublishCommand).rejects(new Error('AuthorizationError: not allowed to publish'));
     const { logger, lines } = capturedLogger();
-    await expect(new SnsSecurityNotifier({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC, logger }).notify(event)).resolves.toBeUndefined();
+    await expect(new SnsSecurityNotifier({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC, logger }).notify(event)).rejects.toThrow('not allowed to publish');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, event: 'security.notification_failed', security_event: { ip: '198.51.100.7', tenant: 'shop' } });
     expect(lines[0].err.message).toContain('not allowed to publish');
