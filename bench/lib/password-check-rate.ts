@@ -10,7 +10,10 @@
  *                 verify, rehash decision).
  */
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import { MemoryUserStore } from '../../runtime/src/store/users/memory-user-store';
+import { DataKeyCache } from '../../runtime/src/key-providers/data-key-cache';
+import { LocalKeyProvider } from '../../runtime/src/key-providers/local-key-provider';
+import { EncryptedUserStore } from '../../runtime/src/personal-data/encrypted-user-store';
+import { MemorySealedUsers } from '../../runtime/src/store/users/memory-sealed-users';
 import { OWASP_ARGON2ID, PasswordHasher } from '../../runtime/src/users/password-hasher';
 import { UserDirectory } from '../../runtime/src/users/user-directory';
 
@@ -33,7 +36,8 @@ async function checker(): Promise<() => Promise<void>> {
   }
   if (mode === 'authenticate') {
     // A tenant store that knows one tenant: users are the only thing this path reads.
-    const store = new MemoryUserStore({ findSigningKeys: async (tenantId) => (tenantId === TENANT ? [] : undefined) });
+    const records = new MemorySealedUsers({ findSigningKeys: async (tenantId: string) => (tenantId === TENANT ? [] : undefined) });
+    const store = new EncryptedUserStore({ records, keys: new DataKeyCache(LocalKeyProvider.ephemeral()), customerKeyOf: async (tenantId) => ({ customer: tenantId, keyRef: `alias/brandstack/local/${tenantId}` }) });
     const directory = new UserDirectory({ store, hasher: new PasswordHasher(OWASP_ARGON2ID), clock: { now: () => Date.now() } });
     await directory.create(TENANT, { username: USERNAME, password: PASSWORD });
     return async () => {

@@ -41,7 +41,13 @@ import type { Clock } from './support/clock';
 import { coerceQueryIntegers } from './support/query-integers';
 import { RuntimeMetrics } from './support/runtime-metrics';
 import { IssuerUrls } from './tenants/issuer-urls';
-import { Provisioning } from './tenants/provisioning';
+import { Customers, Provisioning } from './tenants/provisioning';
+import { TenantNotFound } from './errors/resource-errors';
+import { TenantWithoutCustomer } from './errors/personal-data-errors';
+import { DataKeyCache } from './key-providers/data-key-cache';
+import type { EncryptionContext, KeyProvider } from './key-providers/key-provider';
+import { LocalKeyProvider } from './key-providers/local-key-provider';
+import type { CustomerKey } from './personal-data/customer-keys';
 import { TenantProfiles } from './tenants/tenant-profiles';
 import { tokenService } from './token-service/plugin';
 import { PasswordHasher } from './users/password-hasher';
@@ -94,8 +100,15 @@ export interface IdentityRuntimeOptions {
   purgeIntervalSeconds?: number;
   /** Collect Node process metrics (event loop, GC, memory). @default true */
   processMetrics?: boolean;
-  /** End users. @default the PostgreSQL user store on the store's pool for a PostgresStore, else one in memory */
+  /** End users. @default sealed users (personal data encrypted) beside the store: PostgreSQL for a PostgresStore, else memory */
   userStore?: UserStore;
+  /**
+   * Data keys of personal data (PII_KEY_PROVIDER), behind the bounded cache.
+   * @default process-held AES-256 master keys (LocalKeyProvider.ephemeral), gone with the process
+   */
+  personalDataKeys?: KeyProvider & { forgetWhere?(predicate: (context: EncryptionContext) => boolean): void };
+  /** The brand's id and customers (BRANDSTACK_BRAND, BRANDSTACK_CUSTOMERS). @default brand `local`, any customer */
+  customers?: Customers;
   /** Sign-in attempt counters, shared by every replica. @default as userStore */
   signInAttempts?: SignInAttemptStore;
   /**
@@ -132,6 +145,8 @@ export interface IdentityRuntime {
   readonly metrics: RuntimeMetrics;
   /** The tenants' end users. */
   readonly users: UserDirectory;
+  /** The user store under the directory (sealed records underneath). */
+  readonly userStore: UserStore;
   readonly guard: SignInGuard;
   /** The outbox relay: how many events it published. */
   readonly relay: OutboxRelay;
@@ -167,11 +182,22 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     clock,
     policy: { publicationDelaySeconds: options.publicationDelaySeconds ?? jwksMaxAgeSeconds + keyCacheSeconds, keyCacheSeconds },
   });
-  const provisioning = new Provisioning({ store, hasher, clients, keyring, rotation, clock });
-
-  const userStore = options.userStore ?? userStoreFor(store);
-  const users = new UserDirectory({ store: userStore, hasher: options.passwordHasher ?? new PasswordHasher(), clock });
+  const customers = options.customers ?? new Customers('local');
+  const provisioning = new Provisioning({ store, hasher, clients, keyring, rotation, clock, customers });
   const tenantProfiles = new TenantProfiles({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30 });
+
+  // Personal data (issue 14): sealed under per-user data keys from each tenant's customer key.
+  const personalDataKeys = options.personalDataKeys ?? new DataKeyCache(LocalKeyProvider.ephemeral());
+  const customerKeyOf = async (tenantId: string): Promise<CustomerKey> => {
+    const tenant = await tenantProfiles.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    if (tenant.customer !== null && tenant.kmsKeyAlias !== null) return { customer: tenant.customer, keyRef: tenant.kmsKeyAlias };
+    // With process-held keys (npm start, tests), a tenant bound to no customer is its own customer.
+    if (personalDataKeys.name === 'local') return { customer: tenantId, keyRef: customers.keyAlias(tenantId) };
+    throw new TenantWithoutCustomer(tenantId);
+  };
+  const userStore = options.userStore ?? userStoreFor(store, { keys: personalDataKeys, customerKeyOf });
+  const users = new UserDirectory({ store: userStore, hasher: options.passwordHasher ?? new PasswordHasher(), clock });
   const notifier = options.notifier ?? createSecurityNotifier({ logger });
 
   // The event backbone (issue 13 §5): the relay publishes the store's outbox to RabbitMQ, or to
@@ -285,6 +311,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     issuers,
     metrics,
     users,
+    userStore,
     guard,
     relay,
     bus,

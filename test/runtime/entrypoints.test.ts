@@ -262,7 +262,7 @@ async function newcomerFlow(base: string, printed: { admin_issuer: string; admin
   };
   expect(printed.admin_issuer).toBe(`${base}/t/platform`);
   const platform = await clientToken(base, 'platform', printed.admin_client_id, printed.admin_client_secret);
-  expect((await call(platform, 'POST', '/admin/tenants', { tenant: 'acme', display_name: 'Acme', kms_key_alias: 'alias/brandstack-acme' })).status).toBe(201);
+  expect((await call(platform, 'POST', '/admin/tenants', { tenant: 'acme', display_name: 'Acme', customer: 'acme' })).status).toBe(201);
   const tenantAdmin = await call(platform, 'POST', '/admin/tenants/acme/clients', { client_id: 'acme-admin', authorities: ['tenant:admin'] });
   expect(tenantAdmin.status).toBe(201);
   const acme = await clientToken(base, 'acme', 'acme-admin', tenantAdmin.json.client_secret);

@@ -53,6 +53,12 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
         reply.header('www-authenticate', `Bearer realm="brandstack-admin", error="insufficient_scope"`);
       }
       if (error.status < 500) return reply.code(error.status).send({ error: error.code, error_description: error.description });
+      // Unavailable, not broken: a customer key disabled or unreachable (issue 14 §5). The
+      // operator calling the admin API is told which tenant and why; nothing was written.
+      if (error.status === 503) {
+        request.log.error({ err: error }, 'admin request refused: a key is unavailable');
+        return reply.code(503).header('retry-after', '30').send({ error: error.code, error_description: error.description });
+      }
     } else if (error.validation) {
       // Ajv's message for an unknown member does not name it; the caller needs the name to fix the request.
       const unknown = error.validation.find((v) => v.keyword === 'additionalProperties')?.params['additionalProperty'];

@@ -13,7 +13,7 @@ export const createTenantSchema = {
     type: 'object',
     required: ['tenant'],
     additionalProperties: false,
-    properties: { tenant: { type: 'string' }, display_name: { type: 'string' }, kms_key_alias: { type: 'string', maxLength: 256 } },
+    properties: { tenant: { type: 'string' }, display_name: { type: 'string' }, customer: { type: 'string', maxLength: 63 } },
   },
 } as const;
 

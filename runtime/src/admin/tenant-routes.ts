@@ -22,14 +22,14 @@ class SignInPolicyRefused extends RuntimeError {
  * own admin's (`tenant:admin`), its policy `policy:manage`.
  */
 export function tenantRoutes(app: FastifyInstance, ctx: AdminContext): void {
-  app.post<{ Body: { tenant: string; display_name?: string; kms_key_alias?: string } }>(
+  app.post<{ Body: { tenant: string; display_name?: string; customer?: string } }>(
     '/admin/tenants',
     { schema: createTenantSchema, config: { admin: { authority: 'platform:admin', action: 'tenant.create', target: 'tenant' } } },
     async (request, reply) => {
-      const { tenant, display_name: displayName, kms_key_alias: kmsKeyAlias } = request.body;
+      const { tenant, display_name: displayName, customer } = request.body;
       if (!isTenantId(tenant)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
       // The new tenant's chain starts with its creation; the actor is qualified as the platform's.
-      const keys = await ctx.provisioning.createTenant(tenant, { displayName, kmsKeyAlias }, ctx.guard.event(request, 'success', tenant, tenant));
+      const keys = await ctx.provisioning.createTenant(tenant, { displayName, customer }, ctx.guard.event(request, 'success', tenant, tenant));
       return reply.code(201).send({ ...describeTenant(await findTenant(ctx, tenant), ctx), keys });
     },
   );
@@ -103,6 +103,7 @@ function describeTenant(tenant: TenantSummary, ctx: AdminContext) {
     tenant: tenant.id,
     display_name: tenant.displayName,
     issuer: ctx.issuers.issuer(tenant.id),
+    customer: tenant.customer,
     kms_key_alias: tenant.kmsKeyAlias,
     status: tenant.disabled ? 'disabled' : 'active',
     sign_in_policy_overrides: tenant.signInPolicy,

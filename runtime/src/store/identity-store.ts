@@ -100,13 +100,16 @@ export interface TenantProfile {
 /** What a tenant is created with. */
 export interface NewTenantProfile {
   displayName: string;
-  /** The alias of the customer KMS key its personal data is encrypted under (`alias/...`), or null. */
+  /** The customer (of the brand file's `customers`) whose key protects its personal data, or null. */
+  customer?: string | null;
+  /** That customer's key: `alias/brandstack/<brand>/<customer>`, or null. */
   kmsKeyAlias?: string | null;
 }
 
 /** A tenant as the admin API lists it. */
 export interface TenantSummary extends TenantProfile {
   id: string;
+  customer: string | null;
   kmsKeyAlias: string | null;
   createdAt: Date;
   disabledAt: Date | null;

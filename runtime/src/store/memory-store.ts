@@ -19,6 +19,7 @@ import type {
 
 interface TenantRecord {
   displayName: string;
+  customer: string | null;
   kmsKeyAlias: string | null;
   createdAt: Date;
   disabledAt: Date | null;
@@ -48,6 +49,7 @@ export class MemoryStore implements IdentityStore {
     if (this.#tenants.has(tenantId)) throw new TenantExists(tenantId);
     this.#tenants.set(tenantId, {
       displayName: profile?.displayName ?? tenantId,
+      customer: profile?.customer ?? null,
       kmsKeyAlias: profile?.kmsKeyAlias ?? null,
       createdAt: at,
       disabledAt: null,
@@ -194,6 +196,7 @@ function summary(id: string, tenant: TenantRecord): TenantSummary {
   return {
     id,
     displayName: tenant.displayName,
+    customer: tenant.customer,
     kmsKeyAlias: tenant.kmsKeyAlias,
     createdAt: tenant.createdAt,
     disabledAt: tenant.disabledAt,

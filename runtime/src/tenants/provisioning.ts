@@ -30,6 +30,8 @@ export class Provisioning {
       keyring: TenantKeyring;
       rotation: KeyRotation;
       clock: Clock;
+      /** The brand's customers, and their keys' aliases. */
+      customers: Customers;
     },
   ) {}
 
@@ -39,12 +41,13 @@ export class Provisioning {
    */
   async createTenant(
     tenantId: string,
-    options: { activeKey?: RsaSigningKey; displayName?: string; kmsKeyAlias?: string } = {},
+    options: { activeKey?: RsaSigningKey; displayName?: string; customer?: string } = {},
     audit?: UnchainedAuditEvent,
   ): Promise<{ active: string; next: string }> {
     if (!isTenantId(tenantId)) throw new InvalidRequest(`tenant id must match ${TENANT_ID}`);
     const displayName = options.displayName === undefined ? tenantId : normalizeDisplayName(options.displayName);
-    const kmsKeyAlias = options.kmsKeyAlias === undefined ? null : checkedKmsKeyAlias(options.kmsKeyAlias);
+    const customer = options.customer === undefined ? null : this.deps.customers.check(options.customer);
+    const kmsKeyAlias = customer === null ? null : this.deps.customers.keyAlias(customer);
     // Cheap refusal before ~100 ms of key generation; the store's transaction still decides races.
     if (await this.deps.store.findSigningKeys(tenantId)) throw new TenantExists(tenantId);
     const [active, next] = await Promise.all([options.activeKey ?? generateRsaSigningKey(), generateRsaSigningKey()]);
@@ -53,7 +56,7 @@ export class Provisioning {
       tenantId,
       { active: this.deps.rotation.storedKey(tenantId, active, 'active', at), next: this.deps.rotation.storedKey(tenantId, next, 'next', at) },
       at,
-      { displayName, kmsKeyAlias },
+      { displayName, customer, kmsKeyAlias },
       audit,
     );
     this.deps.keyring.invalidate(tenantId);
@@ -150,15 +153,28 @@ export class Provisioning {
 }
 
 /**
- * KMS alias names (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html,
- * AliasName): `alias/` then 1-250 of A-Z a-z 0-9 / _ -; the `alias/aws/` prefix is reserved for
- * AWS managed keys, which cannot be a customer's key.
+ * The brand's customers (issue 14 §1): the brand file's `customers` (lib/config/brand.ts), given
+ * to the runtime as BRANDSTACK_CUSTOMERS, and the brand id that names their keys,
+ * `alias/brandstack/<brand>/<customer>` (lib/config/naming.ts keyAlias). A tenant names its
+ * customer at onboarding; the runtime refuses a customer the brand does not have.
  */
-export const KMS_KEY_ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
+export class Customers {
+  constructor(
+    readonly brand: string,
+    /** @default any customer id (npm start and the tests) */
+    readonly allowed?: readonly string[],
+  ) {}
 
-export function checkedKmsKeyAlias(alias: string): string {
-  if (!KMS_KEY_ALIAS.test(alias) || alias.startsWith('alias/aws/')) {
-    throw new InvalidRequest('kms_key_alias must be a customer KMS key alias: alias/ then 1-250 of A-Z a-z 0-9 / _ -, not alias/aws/...');
+  check(customer: string): string {
+    if (!CUSTOMER_ID.test(customer)) throw new InvalidRequest('customer must be a customer id: lower-case letters, digits and hyphens, at most 63');
+    if (this.allowed && !this.allowed.includes(customer)) throw new InvalidRequest(`customer "${customer}" is not one of this brand's customers: ${this.allowed.join(', ')}`);
+    return customer;
   }
-  return alias;
+
+  keyAlias(customer: string): string {
+    return `alias/brandstack/${this.brand}/${customer}`;
+  }
 }
+
+/** As lib/config/brand.ts checks customer ids: a DNS-label alphabet, usable in a KMS alias. */
+export const CUSTOMER_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

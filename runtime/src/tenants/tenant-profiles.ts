@@ -1,4 +1,4 @@
-import type { IdentityStore, TenantProfile } from '../store/identity-store';
+import type { IdentityStore, TenantSummary } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import { TtlCache } from '../support/ttl-cache';
 
@@ -7,10 +7,10 @@ import { TtlCache } from '../support/ttl-cache';
  * should not cost a database round trip for a name that changes rarely.
  */
 export class TenantProfiles {
-  readonly #cache: TtlCache<TenantProfile>;
+  readonly #cache: TtlCache<TenantSummary>;
 
   constructor(options: { store: IdentityStore; clock: Clock; cacheSeconds: number }) {
-    this.#cache = new TtlCache<TenantProfile>({
+    this.#cache = new TtlCache<TenantSummary>({
       clock: options.clock,
       ttlMs: options.cacheSeconds * 1000,
       missTtlMs: Math.min(options.cacheSeconds, 2) * 1000,
@@ -19,7 +19,7 @@ export class TenantProfiles {
     });
   }
 
-  get(tenantId: string): Promise<TenantProfile | undefined> {
+  get(tenantId: string): Promise<TenantSummary | undefined> {
     return this.#cache.get(tenantId);
   }
 

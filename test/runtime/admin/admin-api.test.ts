@@ -52,6 +52,7 @@ describe.each(STORE_KINDS)('admin API with the %s store', (kind) => {
         tenant: 'fresh-1',
         display_name: 'fresh-1',
         issuer: `${h.base}/t/fresh-1`,
+        customer: null,
         kms_key_alias: null,
         status: 'active',
         sign_in_policy_overrides: {},

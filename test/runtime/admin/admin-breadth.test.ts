@@ -129,9 +129,11 @@ describe.each(STORE_KINDS)('admin API breadth with the %s store', (kind) => {
     expect((await token('initech', client.client_id, client.client_secret)).status).toBe(404);
     expect((await h.request('GET', '/t/initech/jwks')).status).toBe(404);
     expect((await h.admin('POST', '/admin/tenants/platform/disable')).status).toBe(400);
-    const badAlias = await h.admin('POST', '/admin/tenants', { tenant: 'hooli', kms_key_alias: 'alias/aws/s3' });
-    expect(badAlias.status).toBe(400);
-    expect(badAlias.json.error_description).toContain('kms_key_alias');
+    const badCustomer = await h.admin('POST', '/admin/tenants', { tenant: 'hooli', customer: 'Not A Customer' });
+    expect(badCustomer.status).toBe(400);
+    expect(badCustomer.json.error_description).toContain('customer');
+    const bound = await h.admin('POST', '/admin/tenants', { tenant: 'umbrella', customer: 'umbrella-corp' });
+    expect(bound.json).toMatchObject({ customer: 'umbrella-corp', kms_key_alias: 'alias/brandstack/local/umbrella-corp' });
     expect((await h.admin('GET', '/admin/tenants/hooli')).status).toBe(404);
   });
 

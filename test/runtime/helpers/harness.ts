@@ -6,7 +6,6 @@ import { SecretHasher } from '../../../runtime/src/clients/secret-hasher';
 import { KeySealer } from '../../../runtime/src/keys/key-sealer';
 import type { IdentityStore } from '../../../runtime/src/store/identity-store';
 import { MemoryStore } from '../../../runtime/src/store/memory-store';
-import { userStoreFor } from '../../../runtime/src/store/users/user-store-for';
 import type { UserStore } from '../../../runtime/src/users/user-store';
 import { PostgresStore } from '../../../runtime/src/store/postgres/postgres-store';
 import type { Clock } from '../../../runtime/src/support/clock';
@@ -78,13 +77,11 @@ export async function startHarness(
   });
   const clock = new ManualClock();
   const adminSecret = randomBytes(32).toString('base64url');
-  const userStore = options.userStore ?? userStoreFor(store);
   const runtime = await buildIdentityRuntime({
     store,
     sealer: KeySealer.ephemeral(),
     hasher: SecretHasher.ephemeral(),
     platformAdminClientSecret: adminSecret,
-    userStore,
     logger: createLogger({ level: 'debug', destination: sink }),
     clock,
     processMetrics: false,
@@ -132,7 +129,7 @@ export async function startHarness(
     adminToken,
     adminSecret,
     tokenFor,
-    userStore,
+    userStore: runtime.userStore,
     logs,
     schema: pg?.schema,
     issuer: (tenant) => runtime.issuers.issuer(tenant),

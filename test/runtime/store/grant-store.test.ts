@@ -5,7 +5,8 @@ import type { StoredAuthorizationCode, StoredGrant } from '../../../runtime/src/
 import type { IdentityStore, StoredSigningKey } from '../../../runtime/src/store/identity-store';
 import { MemoryStore } from '../../../runtime/src/store/memory-store';
 import { PostgresStore } from '../../../runtime/src/store/postgres/postgres-store';
-import { PostgresUserStore } from '../../../runtime/src/store/users/postgres-user-store';
+import { userStoreFor } from '../../../runtime/src/store/users/user-store-for';
+import { localPersonalData } from '../helpers/personal-data';
 import { hashOpaqueToken } from '../../../runtime/src/tokens/opaque-token';
 import { STORE_KINDS } from '../helpers/harness';
 import { Client } from 'pg';
@@ -15,6 +16,8 @@ import { querySchema, TEST_PG_URL, uniqueSchema } from '../helpers/postgres';
 /** The GrantStore contract on both stores: single use under concurrency, rotation, revocation, hashes only. */
 describe.each(STORE_KINDS)('%s grant store', (kind) => {
   let store: IdentityStore;
+  // One set of keys for every user store this suite opens: they must read each other's index keys.
+  const personalData = localPersonalData();
   let schema: string | undefined;
   let drop: (() => Promise<void>) | undefined;
   const t0 = new Date('2030-01-01T00:00:00Z');
@@ -54,7 +57,7 @@ describe.each(STORE_KINDS)('%s grant store', (kind) => {
     });
     if (store instanceof PostgresStore) {
       // Grants reference their user (deleting the user deletes them).
-      await new PostgresUserStore(store.pool).createUser(
+      await userStoreFor(store, personalData).createUser(
         { tenantId: 't', id: 'u1', username: 'u1', email: null, name: null, phone: null, status: 'active', authorities: [], createdAt: t0, updatedAt: t0 },
         null,
       );
@@ -125,7 +128,7 @@ describe.each(STORE_KINDS)('%s grant store', (kind) => {
     });
 
     test('deleting a user deletes their grants', async () => {
-      const users = new PostgresUserStore((store as PostgresStore).pool);
+      const users = userStoreFor(store, personalData);
       await users.createUser({ tenantId: 't', id: 'u2', username: 'u2', email: null, name: null, phone: null, status: 'active', authorities: [], createdAt: t0, updatedAt: t0 }, null);
       const grant: StoredGrant = { tenantId: 't', grantId: 'of-u2', clientId: 'spa', userId: 'u2', scopes: [], authTime: t0, createdAt: t0, expiresAt: later(3600), revokedAt: null };
       await store.grants.createGrantWithCode(grant, { tenantId: 't', codeHash: 'h-of-u2', grantId: 'of-u2', clientId: 'spa', redirectUri: 'https://app.example/cb', codeChallenge: 'c'.repeat(43), nonce: null, expiresAt: later(60) });

@@ -1,3 +1,4 @@
+import { localPersonalData } from '../helpers/personal-data';
 import { TenantNotFound } from '../../../runtime/src/errors/resource-errors';
 import { InvalidUser, PasswordRejected, UserExists } from '../../../runtime/src/errors/user-errors';
 import type { IdentityStore } from '../../../runtime/src/store/identity-store';
@@ -21,7 +22,7 @@ describe.each(STORE_KINDS)('user directory over the %s store', (kind) => {
 
   beforeAll(async () => {
     ({ store: identity, close } = await openStore(kind));
-    store = userStoreFor(identity);
+    store = userStoreFor(identity, localPersonalData());
     await createTenant(identity, 'shop');
     await createTenant(identity, 'strict');
     users = new UserDirectory({

@@ -1,3 +1,4 @@
+import { localPersonalData } from '../helpers/personal-data';
 import { TenantNotFound } from '../../../runtime/src/errors/resource-errors';
 import { UserExists, UserNotFound } from '../../../runtime/src/errors/user-errors';
 import type { IdentityStore } from '../../../runtime/src/store/identity-store';
@@ -34,7 +35,7 @@ describe.each(STORE_KINDS)('%s user store', (kind) => {
 
   beforeAll(async () => {
     ({ store: identity, schema, close } = await openStore(kind));
-    users = userStoreFor(identity);
+    users = userStoreFor(identity, localPersonalData());
     await createTenant(identity, 'one');
     await createTenant(identity, 'two');
   });

@@ -295,4 +295,36 @@ ALTER TABLE tenants ADD COLUMN disabled_at timestamptz;
 ALTER TABLE tenants ADD COLUMN sign_in_policy jsonb NOT NULL DEFAULT '{}';
 `,
   },
+  {
+    version: 9,
+    name: 'personal data under customer keys: sealed user fields, blind indexes, tenant customers and index keys',
+    // Issue 14. Personal fields move to *_ct columns (AES-256-GCM under the user's data key,
+    // which rests wrapped by the customer key in data_key); lookups and uniqueness move to keyed
+    // blind indexes. Rows from before (username_index NULL) keep their plaintext until the
+    // runtime seals them at start (EncryptedUserStore.sealLegacyUsers), which empties the
+    // plaintext columns; the CHECKs forbid a sealed row that still holds plaintext.
+    sql: `
+ALTER TABLE tenants ADD COLUMN customer text CHECK (customer ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$');
+ALTER TABLE tenants ADD COLUMN index_key bytea;
+ALTER TABLE tenants ADD COLUMN index_key_id text;
+
+ALTER TABLE users ALTER COLUMN username DROP NOT NULL;
+ALTER TABLE users ALTER COLUMN username_key DROP NOT NULL;
+ALTER TABLE users ADD COLUMN username_index text;
+ALTER TABLE users ADD COLUMN email_index text;
+ALTER TABLE users ADD COLUMN username_ct text;
+ALTER TABLE users ADD COLUMN email_ct text;
+ALTER TABLE users ADD COLUMN name_ct text;
+ALTER TABLE users ADD COLUMN phone_ct text;
+ALTER TABLE users ADD COLUMN data_key bytea;
+ALTER TABLE users ADD COLUMN data_key_id text;
+CREATE UNIQUE INDEX users_username_index ON users (tenant_id, username_index);
+CREATE UNIQUE INDEX users_email_index ON users (tenant_id, email_index) WHERE email_index IS NOT NULL;
+ALTER TABLE users ADD CONSTRAINT users_sealed_whole CHECK (
+  (username_index IS NULL) = (username_ct IS NULL) AND (username_index IS NULL) = (data_key IS NULL) AND (username_index IS NULL) = (data_key_id IS NULL));
+ALTER TABLE users ADD CONSTRAINT users_sealed_no_plaintext CHECK (
+  username_index IS NULL OR (username IS NULL AND username_key IS NULL AND email IS NULL AND name IS NULL AND phone IS NULL));
+ALTER TABLE users ADD CONSTRAINT users_legacy_has_username CHECK (username_index IS NOT NULL OR username IS NOT NULL);
+`,
+  },
 ];

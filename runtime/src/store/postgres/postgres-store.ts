@@ -100,10 +100,11 @@ export class PostgresStore implements IdentityStore {
   async createTenant(tenantId: string, keys: { active: StoredSigningKey; next: StoredSigningKey }, at: Date, profile?: NewTenantProfile, audit?: UnchainedAuditEvent): Promise<void> {
     await this.#transaction(async (db) => {
       try {
-        await db.query('INSERT INTO tenants (id, created_at, display_name, kms_key_alias) VALUES ($1, $2, $3, $4)', [
+        await db.query('INSERT INTO tenants (id, created_at, display_name, customer, kms_key_alias) VALUES ($1, $2, $3, $4, $5)', [
           tenantId,
           at,
           profile?.displayName ?? null,
+          profile?.customer ?? null,
           profile?.kmsKeyAlias ?? null,
         ]);
       } catch (error) {
@@ -364,6 +365,7 @@ function keyFromRow(row: KeyRow): StoredSigningKey {
 interface TenantRow {
   id: string;
   display_name: string | null;
+  customer: string | null;
   kms_key_alias: string | null;
   created_at: Date;
   disabled_at: Date | null;
@@ -374,6 +376,7 @@ function tenantFromRow(row: TenantRow): TenantSummary {
   return {
     id: row.id,
     displayName: row.display_name ?? row.id,
+    customer: row.customer,
     kmsKeyAlias: row.kms_key_alias,
     createdAt: row.created_at,
     disabledAt: row.disabled_at,
