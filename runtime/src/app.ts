@@ -21,7 +21,7 @@ import { ClientDirectory } from './clients/client-directory';
 import { answerFrameworkError } from './errors/framework-errors';
 import type { SecretHasher } from './clients/secret-hasher';
 import { KeyRotation } from './keys/key-rotation';
-import type { KeySealer } from './keys/key-sealer';
+import type { SigningKeySealer } from './keys/signing-key-sealer';
 import { TenantKeyring } from './keys/tenant-keyring';
 import { operationsRoutes } from './operations/plugin';
 import { createSecurityNotifier } from './security-events/create-security-notifier';
@@ -56,8 +56,8 @@ import type { UserStore } from './users/user-store';
 
 export interface IdentityRuntimeOptions {
   store: IdentityStore;
-  /** Encrypts private signing keys at rest (KEY_ENCRYPTION_KEY). */
-  sealer: KeySealer;
+  /** Seals private signing keys and attests public ones (SIGNING_KEY_SEAL: EnvelopeKeySealer; KeySealer for npm start and tests). */
+  sealer: SigningKeySealer;
   /** Keyed hash of client secrets (CLIENT_SECRET_PEPPER). */
   hasher: SecretHasher;
   /**
@@ -172,7 +172,14 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
   const metrics = new RuntimeMetrics({ processMetrics: options.processMetrics });
   const onStaleServed = (error: unknown) => logger.warn({ err: error }, 'store unavailable; serving cached keys and clients');
 
-  const keyring = new TenantKeyring({ store, sealer, clock, cacheSeconds: keyCacheSeconds, onStaleServed });
+  const keyring = new TenantKeyring({
+    store,
+    sealer,
+    clock,
+    cacheSeconds: keyCacheSeconds,
+    onStaleServed,
+    onRejectedKey: (tenant, kid, why) => logger.error({ event: 'signing_key.rejected', tenant, kid, why }, 'a signing key was left out of the JWKS'),
+  });
   const clients = new ClientDirectory({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30, onStaleServed });
   const authenticator = new ClientAuthenticator({ clients, hasher, store, clock });
   const rotation = new KeyRotation({
@@ -295,6 +302,9 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
   });
   await app.register(operationsRoutes, { store, keyring, metrics });
 
+  // Keys from before issue 14 get their attestations (the migration path), then the platform admin.
+  const attested = await rotation.attestUnattested((tenant, kid) => logger.error({ event: 'signing_key.not_attested', tenant, kid }, 'a signing key whose private half is not its public JWK was not attested'));
+  if (attested > 0) logger.warn({ event: 'signing_key.attested', keys: attested }, 'signing keys from before issue 14 attested');
   if (options.platformAdminClientSecret !== undefined) await bootstrapPlatformAdmin(provisioning, options.platformAdminClientSecret);
   await relay.start();
 

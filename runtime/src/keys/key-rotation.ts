@@ -3,7 +3,8 @@ import type { UnchainedAuditEvent } from '../audit/audit-event';
 import { KeyNotFound, KeyNotYetPublished, TenantNotFound } from '../errors/resource-errors';
 import type { IdentityStore, RevocationPlan, RotationPlan, RotationState, StoredSigningKey } from '../store/identity-store';
 import type { Clock } from '../support/clock';
-import type { KeySealer } from './key-sealer';
+import { assertPrivateMatchesPublic } from './jwk-binding';
+import type { SigningKeySealer } from './signing-key-sealer';
 import { generateRsaSigningKey } from './rsa-key';
 import type { RsaSigningKey } from './rsa-key';
 import type { TenantKeyring } from './tenant-keyring';
@@ -40,16 +41,18 @@ export function planRotation(state: RotationState, publish: StoredSigningKey, at
 /** The admin operation behind POST /admin/tenants/:tenant/keys/rotate. */
 export class KeyRotation {
   constructor(
-    private readonly deps: { store: IdentityStore; sealer: KeySealer; keyring: TenantKeyring; clock: Clock; policy: RotationPolicy },
+    private readonly deps: { store: IdentityStore; sealer: SigningKeySealer; keyring: TenantKeyring; clock: Clock; policy: RotationPolicy },
   ) {}
 
-  /** A stored key in state `status`, sealed for this tenant. */
-  storedKey(tenantId: string, key: RsaSigningKey, status: 'active' | 'next', at: Date): StoredSigningKey {
+  /** A stored key in state `status`, sealed for this tenant, its public half attested. */
+  async storedKey(tenantId: string, key: RsaSigningKey, status: 'active' | 'next', at: Date): Promise<StoredSigningKey> {
+    const [sealedPrivateKey, attestation] = await Promise.all([this.deps.sealer.seal(key.privateKey, tenantId, key.kid), this.deps.sealer.attest(tenantId, key.publicJwk)]);
     return {
       kid: key.kid,
       status,
       publicJwk: key.publicJwk,
-      sealedPrivateKey: this.deps.sealer.seal(key.privateKey, tenantId, key.kid),
+      sealedPrivateKey,
+      attestation,
       createdAt: at,
       activatedAt: status === 'active' ? at : null,
       retiredAt: null,
@@ -69,8 +72,8 @@ export class KeyRotation {
     const current = await this.deps.store.findSigningKeys(tenantId);
     if (!current) throw new TenantNotFound(tenantId);
     if (!current.some((k) => k.kid === kid)) throw new KeyNotFound(kid);
-    const fresh = await generateRsaSigningKey();
     const at = new Date(this.deps.clock.now());
+    const fresh = await this.storedKey(tenantId, await generateRsaSigningKey(), 'next', at);
     const keys = await this.deps.store.revokeSigningKey(
       tenantId,
       (keys): RevocationPlan => {
@@ -79,15 +82,47 @@ export class KeyRotation {
         const next = keys.find((k) => k.status === 'next');
         if (target.status === 'active') {
           if (!next) throw new InconsistentKeySet('tenant key set is missing its next key');
-          return { at, remove: kid, activate: next.kid, publish: this.storedKey(tenantId, fresh, 'next', at) };
+          return { at, remove: kid, activate: next.kid, publish: fresh };
         }
-        if (target.status === 'next') return { at, remove: kid, publish: this.storedKey(tenantId, fresh, 'next', at) };
+        if (target.status === 'next') return { at, remove: kid, publish: fresh };
         return { at, remove: kid };
       },
       audit?.(kid),
     );
     this.deps.keyring.invalidate(tenantId);
     return keys;
+  }
+
+  /**
+   * The migration path for keys from before issue 14 (attestation null): each gets its
+   * attestation now, trusting the database as it is at this first start. A key that still has its
+   * private half is attested only when that private half is the public JWK's, so a row already
+   * swapped stays unpublished. Idempotent; returns how many keys it attested.
+   */
+  async attestUnattested(onRefused: (tenantId: string, kid: string) => void = () => undefined): Promise<number> {
+    let attested = 0;
+    let after: string | undefined;
+    for (;;) {
+      const tenants = await this.deps.store.listTenants({ after, limit: 200 });
+      for (const tenant of tenants) {
+        for (const key of (await this.deps.store.findSigningKeys(tenant.id)) ?? []) {
+          if (key.attestation !== null) continue;
+          if (key.sealedPrivateKey !== null) {
+            try {
+              assertPrivateMatchesPublic(await this.deps.sealer.open(key.sealedPrivateKey, tenant.id, key.kid), key.publicJwk);
+            } catch {
+              onRefused(tenant.id, key.kid);
+              continue;
+            }
+          }
+          await this.deps.store.setAttestation(tenant.id, key.kid, await this.deps.sealer.attest(tenant.id, key.publicJwk));
+          attested++;
+        }
+        this.deps.keyring.invalidate(tenant.id);
+      }
+      if (tenants.length < 200) return attested;
+      after = tenants[tenants.length - 1]!.id;
+    }
   }
 
   async rotate(tenantId: string, audit?: (activated: string) => UnchainedAuditEvent): Promise<StoredSigningKey[]> {
@@ -98,12 +133,12 @@ export class KeyRotation {
 
     // Generate before the transaction: key generation takes ~100 ms and must not hold the lock.
     // The transaction decides again on the state it locked.
-    const key = await generateRsaSigningKey();
     const at = new Date(this.deps.clock.now());
+    const key = await this.storedKey(tenantId, await generateRsaSigningKey(), 'next', at);
     const nextKid = current.find((k) => k.status === 'next')?.kid;
     const keys = await this.deps.store.rotateSigningKeys(
       tenantId,
-      (state) => planRotation(state, this.storedKey(tenantId, key, 'next', at), at, this.deps.policy),
+      (state) => planRotation(state, key, at, this.deps.policy),
       nextKid === undefined ? undefined : audit?.(nextKid),
     );
     this.deps.keyring.invalidate(tenantId);

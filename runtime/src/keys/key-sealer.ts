@@ -1,5 +1,8 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InsecureSecret, KeyUnsealFailed } from '../errors/operator-errors';
+import type { PublicJwk } from '../store/identity-store';
+import { publicJwkAttestationInput } from './jwk-binding';
+import type { SigningKeySealer } from './signing-key-sealer';
 
 const VERSION = 1;
 const IV_BYTES = 12; // NIST SP 800-38D §8.2: 96-bit random IVs
@@ -13,12 +16,16 @@ const TAG_BYTES = 16;
  *
  * Layout: version (1) | iv (12) | tag (16) | ciphertext of the PKCS#8 DER.
  */
-export class KeySealer {
+export class KeySealer implements SigningKeySealer {
+  readonly name = 'key-encryption-key';
   readonly #kek: Buffer;
+  readonly #macKey: Buffer;
 
   constructor(kek: Buffer) {
     if (kek.length !== 32) throw new InsecureSecret('the key-encryption key must be 32 bytes (AES-256)');
     this.#kek = Buffer.from(kek);
+    // A separate key for attestations, derived with a fixed label (HMAC as a KDF, RFC 2104 §3).
+    this.#macKey = createHmac('sha256', this.#kek).update('brandstack/signing-key/attestation/v1').digest();
   }
 
   /** A KEK that lives only as long as this process: right for the embedded in-memory store. */
@@ -26,7 +33,12 @@ export class KeySealer {
     return new KeySealer(randomBytes(32));
   }
 
-  seal(privateKey: KeyObject, tenantId: string, kid: string): Buffer {
+  async seal(privateKey: KeyObject, tenantId: string, kid: string): Promise<Buffer> {
+    return this.sealSync(privateKey, tenantId, kid);
+  }
+
+  /** Version 1 sealing, synchronously: tests and the embedded store. */
+  sealSync(privateKey: KeyObject, tenantId: string, kid: string): Buffer {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#kek, iv);
     cipher.setAAD(aad(tenantId, kid));
@@ -36,7 +48,12 @@ export class KeySealer {
     return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), ciphertext]);
   }
 
-  open(sealed: Buffer, tenantId: string, kid: string): KeyObject {
+  async open(sealed: Buffer, tenantId: string, kid: string): Promise<KeyObject> {
+    return this.openSync(sealed, tenantId, kid);
+  }
+
+  /** Opens a version 1 blob (also how EnvelopeKeySealer reads rows sealed before issue 14). */
+  openSync(sealed: Buffer, tenantId: string, kid: string): KeyObject {
     if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new KeyUnsealFailed(kid, { detail: 'not a sealed key of version 1' });
     const iv = sealed.subarray(1, 1 + IV_BYTES);
     const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
@@ -52,6 +69,15 @@ export class KeySealer {
       // GCM says only that authentication failed; the KEK, the AAD or the bytes are wrong.
       throw new KeyUnsealFailed(kid, { cause: error });
     }
+  }
+
+  async attest(tenantId: string, jwk: PublicJwk): Promise<Buffer> {
+    return createHmac('sha256', this.#macKey).update(publicJwkAttestationInput(tenantId, jwk)).digest();
+  }
+
+  async verify(attestation: Buffer, tenantId: string, jwk: PublicJwk): Promise<boolean> {
+    const expected = await this.attest(tenantId, jwk);
+    return attestation.length === expected.length && timingSafeEqual(attestation, expected);
   }
 }
 

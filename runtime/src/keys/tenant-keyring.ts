@@ -1,12 +1,14 @@
 import type { IdentityStore } from '../store/identity-store';
 import type { Clock } from '../support/clock';
 import { TtlCache } from '../support/ttl-cache';
-import type { KeySealer } from './key-sealer';
+import type { SigningKeySealer } from './signing-key-sealer';
 import { TenantKeys } from './tenant-keys';
 
 export interface TenantKeyringOptions {
   store: IdentityStore;
-  sealer: KeySealer;
+  sealer: SigningKeySealer;
+  /** Hears of keys left out because their attestation failed. */
+  onRejectedKey?: (tenantId: string, kid: string, why: string) => void;
   clock: Clock;
   /**
    * How long a tenant's keys are served from memory. Bounds how long another instance keeps
@@ -38,7 +40,7 @@ export class TenantKeyring {
         const [stored, profile] = await Promise.all([options.store.findSigningKeys(tenantId), options.store.findTenantProfile(tenantId)]);
         // A disabled tenant (issue 13 §3) is served as no tenant: no tokens, no JWKS, no metadata.
         if (profile?.disabled) return undefined;
-        return stored && TenantKeys.open(tenantId, stored, options.sealer, options.clock);
+        return stored && TenantKeys.open(tenantId, stored, options.sealer, options.clock, (kid, why) => options.onRejectedKey?.(tenantId, kid, why));
       },
     });
   }
@@ -63,7 +65,7 @@ export class TenantKeyring {
     if (tenantId === undefined) return; // no tenants yet: nothing to sign for
     const stored = await store.findSigningKeys(tenantId);
     if (!stored) return; // deleted between the two reads
-    const keys = TenantKeys.open(tenantId, stored, sealer, clock);
+    const keys = await TenantKeys.open(tenantId, stored, sealer, clock);
     keys.signer.sign({ iss: 'readiness', sub: 'readiness', aud: 'readiness', exp: 0, iat: 0, jti: 'readiness', client_id: 'readiness', tenant: tenantId });
   }
 }

@@ -70,6 +70,9 @@ export interface IdentityStore {
 
   findClient(tenantId: string, clientId: string): Promise<StoredClient | undefined>;
 
+  /** Stores the attestation of a key that has none (a row from before issue 14); never replaces one. */
+  setAttestation(tenantId: string, kid: string, attestation: Buffer): Promise<void>;
+
   /** Idempotent (RFC 7009 §2.2: revoking a revoked token succeeds). */
   revokeToken(tenantId: string, jti: string, expiresAt: Date, audit?: UnchainedAuditEvent): Promise<void>;
 
@@ -161,8 +164,14 @@ export interface StoredSigningKey {
   kid: string;
   status: KeyStatus;
   publicJwk: PublicJwk;
-  /** AES-256-GCM sealed PKCS#8 (see KeySealer); null once retired, as it will never sign again. */
+  /** AES-256-GCM sealed PKCS#8 (keys/signing-key-sealer.ts); null once retired, as it will never sign again. */
   sealedPrivateKey: Buffer | null;
+  /**
+   * The sealer's attestation of `publicJwk` for this tenant (issue 14 §7): a key is published and
+   * verifies tokens only when it checks. Null on rows from before issue 14 until the runtime
+   * attests them at start (KeyRotation.attestUnattested).
+   */
+  attestation: Buffer | null;
   createdAt: Date;
   activatedAt: Date | null;
   retiredAt: Date | null;

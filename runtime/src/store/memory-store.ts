@@ -169,6 +169,11 @@ export class MemoryStore implements IdentityStore {
     return true;
   }
 
+  async setAttestation(tenantId: string, kid: string, attestation: Buffer): Promise<void> {
+    const key = this.#tenants.get(tenantId)?.keys.find((k) => k.kid === kid);
+    if (key && key.attestation === null) key.attestation = Buffer.from(attestation);
+  }
+
   async purgeExpired(now: Date): Promise<void> {
     const t = now.getTime();
     for (const tenant of this.#tenants.values()) {
@@ -207,7 +212,7 @@ function summary(id: string, tenant: TenantRecord): TenantSummary {
 
 // Callers get copies so that nothing outside the store can mutate stored state.
 function copyKey(key: StoredSigningKey): StoredSigningKey {
-  return { ...key, publicJwk: { ...key.publicJwk }, sealedPrivateKey: key.sealedPrivateKey && Buffer.from(key.sealedPrivateKey) };
+  return { ...key, publicJwk: { ...key.publicJwk }, sealedPrivateKey: key.sealedPrivateKey && Buffer.from(key.sealedPrivateKey), attestation: key.attestation && Buffer.from(key.attestation) };
 }
 
 function copyClient(client: StoredClient): StoredClient {

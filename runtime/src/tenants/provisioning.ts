@@ -54,7 +54,7 @@ export class Provisioning {
     const at = new Date(this.deps.clock.now());
     await this.deps.store.createTenant(
       tenantId,
-      { active: this.deps.rotation.storedKey(tenantId, active, 'active', at), next: this.deps.rotation.storedKey(tenantId, next, 'next', at) },
+      { active: await this.deps.rotation.storedKey(tenantId, active, 'active', at), next: await this.deps.rotation.storedKey(tenantId, next, 'next', at) },
       at,
       { displayName, customer, kmsKeyAlias },
       audit,

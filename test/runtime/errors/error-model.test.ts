@@ -96,10 +96,10 @@ describe('no plain TypeError or Error crosses a module boundary', () => {
   test('a sealed key that does not open: KeyUnsealFailed, with the cause kept for the log', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = rsaSigningKey(privateKey);
-    const sealed = new KeySealer(randomBytes(32)).seal(key.privateKey, 't', key.kid);
+    const sealed = new KeySealer(randomBytes(32)).sealSync(key.privateKey, 't', key.kid);
     let error: unknown;
     try {
-      new KeySealer(randomBytes(32)).open(sealed, 't', key.kid);
+      new KeySealer(randomBytes(32)).openSync(sealed, 't', key.kid);
     } catch (e) {
       error = e;
     }
@@ -128,6 +128,7 @@ describe('no plain TypeError or Error crosses a module boundary', () => {
       status,
       publicJwk: { kty: 'RSA', n: 'n', e: 'AQAB', kid, alg: 'RS256', use: 'sig' },
       sealedPrivateKey: status === 'retired' ? null : Buffer.alloc(1),
+      attestation: null,
       createdAt: at,
       activatedAt: null,
       retiredAt: null,

@@ -27,7 +27,7 @@ describe.each(STORE_KINDS)('%s grant store', (kind) => {
     const sealer = new KeySealer(randomBytes(32));
     const key = async (status: 'active' | 'next'): Promise<StoredSigningKey> => {
       const k = await generateRsaSigningKey();
-      return { kid: k.kid, status, publicJwk: k.publicJwk, sealedPrivateKey: sealer.seal(k.privateKey, 't', k.kid), createdAt: t0, activatedAt: status === 'active' ? t0 : null, retiredAt: null, retainUntil: null };
+      return { kid: k.kid, status, publicJwk: k.publicJwk, sealedPrivateKey: sealer.sealSync(k.privateKey, 't', k.kid), attestation: null, createdAt: t0, activatedAt: status === 'active' ? t0 : null, retiredAt: null, retainUntil: null };
     };
     if (kind === 'postgres') {
       const pg = uniqueSchema();

@@ -22,7 +22,8 @@ describe.each(STORE_KINDS)('%s store contract', (kind) => {
     kid: key.kid,
     status,
     publicJwk: key.publicJwk,
-    sealedPrivateKey: sealer.seal(key.privateKey, tenant, key.kid),
+    sealedPrivateKey: sealer.sealSync(key.privateKey, tenant, key.kid),
+    attestation: null,
     createdAt: at,
     activatedAt: status === 'active' ? at : null,
     retiredAt: null,
@@ -69,7 +70,7 @@ describe.each(STORE_KINDS)('%s store contract', (kind) => {
     const active = found!.find((k) => k.status === 'active')!;
     expect(active.publicJwk).toEqual(keys[0]!.publicJwk);
     expect(active.createdAt.toISOString()).toBe(t0.toISOString());
-    const opened = sealer.open(active.sealedPrivateKey!, 'one', active.kid);
+    const opened = sealer.openSync(active.sealedPrivateKey!, 'one', active.kid);
     expect(createPublicKey(opened).export({ format: 'jwk' }).n).toBe(keys[0]!.publicJwk.n);
     await expect(store.createTenant('one', { active: stored('one', keys[4]!, 'active'), next: stored('one', keys[5]!, 'next') }, t0)).rejects.toThrow(TenantExists);
     expect((await store.findSigningKeys('one'))?.map((k) => k.kid).sort()).toEqual([keys[0]!.kid, keys[1]!.kid].sort());

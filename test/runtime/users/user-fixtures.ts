@@ -32,6 +32,7 @@ export async function createTenant(store: IdentityStore, tenantId: string, at = 
       status,
       publicJwk: { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid, alg: 'RS256', use: 'sig' },
       sealedPrivateKey: randomBytes(32),
+      attestation: null,
       createdAt: at,
       activatedAt: status === 'active' ? at : null,
       retiredAt: null,

@@ -286,6 +286,10 @@ export class PostgresStore implements IdentityStore {
     return rowCount === 1;
   }
 
+  async setAttestation(tenantId: string, kid: string, attestation: Buffer): Promise<void> {
+    await this.#pool.query('UPDATE signing_keys SET attestation = $3 WHERE tenant_id = $1 AND kid = $2 AND attestation IS NULL', [tenantId, kid, attestation]);
+  }
+
   async purgeExpired(now: Date): Promise<void> {
     await this.#pool.query('DELETE FROM revoked_tokens WHERE expires_at <= $1', [now]);
     await this.#pool.query('DELETE FROM client_assertion_ids WHERE expires_at <= $1', [now]);
@@ -332,9 +336,9 @@ async function migrate(pool: Pool, schema: string): Promise<void> {
 
 async function insertKey(db: PoolClient, tenantId: string, key: StoredSigningKey): Promise<void> {
   await db.query(
-    `INSERT INTO signing_keys (tenant_id, kid, status, public_jwk, sealed_private_key, created_at, activated_at, retired_at, retain_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [tenantId, key.kid, key.status, JSON.stringify(key.publicJwk), key.sealedPrivateKey, key.createdAt, key.activatedAt, key.retiredAt, key.retainUntil],
+    `INSERT INTO signing_keys (tenant_id, kid, status, public_jwk, sealed_private_key, created_at, activated_at, retired_at, retain_until, attestation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [tenantId, key.kid, key.status, JSON.stringify(key.publicJwk), key.sealedPrivateKey, key.createdAt, key.activatedAt, key.retiredAt, key.retainUntil, key.attestation],
   );
 }
 
@@ -343,6 +347,7 @@ interface KeyRow {
   status: StoredSigningKey['status'];
   public_jwk: StoredSigningKey['publicJwk'];
   sealed_private_key: Buffer | null;
+  attestation: Buffer | null;
   created_at: Date;
   activated_at: Date | null;
   retired_at: Date | null;
@@ -355,6 +360,7 @@ function keyFromRow(row: KeyRow): StoredSigningKey {
     status: row.status,
     publicJwk: row.public_jwk,
     sealedPrivateKey: row.sealed_private_key,
+    attestation: row.attestation,
     createdAt: row.created_at,
     activatedAt: row.activated_at,
     retiredAt: row.retired_at,

@@ -18,7 +18,8 @@ describe('PostgreSQL store specifics', () => {
       kid: kid ?? key.kid,
       status,
       publicJwk: key.publicJwk,
-      sealedPrivateKey: sealer.seal(key.privateKey, tenant, kid ?? key.kid),
+      sealedPrivateKey: sealer.sealSync(key.privateKey, tenant, kid ?? key.kid),
+      attestation: null,
       createdAt: at,
       activatedAt: status === 'active' ? at : null,
       retiredAt: null,
@@ -64,12 +65,12 @@ describe('PostgreSQL store specifics', () => {
     );
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      const plaintext = sealer.open(row.sealed_private_key, 'sealed', row.kid).export({ format: 'der', type: 'pkcs8' });
+      const plaintext = sealer.openSync(row.sealed_private_key, 'sealed', row.kid).export({ format: 'der', type: 'pkcs8' });
       expect(row.sealed_private_key.includes(plaintext.subarray(0, 64))).toBe(false);
       expect(row.sealed_private_key.toString('latin1')).not.toContain('PRIVATE KEY');
       expect(Object.keys(row.public_jwk).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
       // The blob only opens for its own tenant and kid.
-      expect(() => sealer.open(row.sealed_private_key, 'other-tenant', row.kid)).toThrow(/could not be decrypted/);
+      expect(() => sealer.openSync(row.sealed_private_key, 'other-tenant', row.kid)).toThrow(/could not be decrypted/);
     }
   });
 
