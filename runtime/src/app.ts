@@ -109,6 +109,10 @@ export interface IdentityRuntimeOptions {
   personalDataKeys?: KeyProvider & { forgetWhere?(predicate: (context: EncryptionContext) => boolean): void };
   /** The brand's id and customers (BRANDSTACK_BRAND, BRANDSTACK_CUSTOMERS). @default brand `local`, any customer */
   customers?: Customers;
+  /** Readiness also checks the platform key (RuntimeKeys.checkPlatformKey). */
+  checkPlatformKey?: () => Promise<void>;
+  /** Local keys accepted in production (ALLOW_INSECURE_LOCAL_KEYS=1): a warning at start and in /healthz/ready. */
+  insecureLocalKeys?: boolean;
   /** Sign-in attempt counters, shared by every replica. @default as userStore */
   signInAttempts?: SignInAttemptStore;
   /**
@@ -300,8 +304,11 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
       keyring.invalidate(tenantId);
     },
   });
-  await app.register(operationsRoutes, { store, keyring, metrics });
+  await app.register(operationsRoutes, { store, keyring, metrics, checkPlatformKey: options.checkPlatformKey, insecureLocalKeys: options.insecureLocalKeys });
 
+  if (options.insecureLocalKeys) {
+    logger.warn({ event: 'keys.insecure_local' }, 'ALLOW_INSECURE_LOCAL_KEYS=1: personal data or signing keys are under local master keys, not KMS');
+  }
   // Keys from before issue 14 get their attestations (the migration path), then the platform admin.
   const attested = await rotation.attestUnattested((tenant, kid) => logger.error({ event: 'signing_key.not_attested', tenant, kid }, 'a signing key whose private half is not its public JWK was not attested'));
   if (attested > 0) logger.warn({ event: 'signing_key.attested', keys: attested }, 'signing keys from before issue 14 attested');

@@ -6,10 +6,10 @@
 import { createHmac } from 'node:crypto';
 import { buildIdentityRuntime } from './app';
 import { parseProductionConfig } from './config/production-config';
+import { buildRuntimeKeys } from './config/runtime-keys';
 import { cacheTimings } from './config/runtime-config';
 import { SecretHasher } from './clients/secret-hasher';
 import { ConfigError, PresetClientConflict } from './errors/operator-errors';
-import { KeySealer } from './keys/key-sealer';
 import { createSecurityNotifier } from './security-events/create-security-notifier';
 import { AccountPseudonyms } from './sign-in-protection/account-pseudonyms';
 import { closeOnSignals } from './shutdown';
@@ -60,10 +60,16 @@ async function start(): Promise<void> {
     }
   }
 
+  // Issue 14: personal data under the customers' keys, signing keys under the platform key.
+  const keys = buildRuntimeKeys(config.keys, config.keyEncryptionKey);
   const runtime = await buildIdentityRuntime({
     auditReader,
     store,
-    sealer: new KeySealer(config.keyEncryptionKey),
+    sealer: keys.sealer,
+    personalDataKeys: keys.personalDataKeys,
+    customers: keys.customers,
+    checkPlatformKey: keys.checkPlatformKey,
+    insecureLocalKeys: config.keys.insecureLocalKeys,
     hasher: new SecretHasher(config.clientSecretPepper),
     platformAdminClientSecret: config.platformAdminClientSecret,
     amqpUrl: config.amqpUrl,
@@ -75,8 +81,8 @@ async function start(): Promise<void> {
     notifier: createSecurityNotifier({ topicArn: config.securityTopicArn, logger }),
     pseudonyms: AccountPseudonyms.derivedFrom(config.clientSecretPepper),
     // Every replica must verify every other's sign-in cookies: a key of its own, derived from
-    // KEY_ENCRYPTION_KEY with a fixed label (HMAC as a KDF, as for the account pseudonyms).
-    cookieKey: createHmac('sha256', config.keyEncryptionKey).update('brandstack/authorize/cookie-key/v1').digest(),
+    // CLIENT_SECRET_PEPPER with a fixed label (HMAC as a KDF, as for the account pseudonyms).
+    cookieKey: createHmac('sha256', config.clientSecretPepper).update('brandstack/authorize/cookie-key/v2').digest(),
   });
   if (config.smokeClient) {
     const { tenant, clientId } = config.smokeClient;

@@ -19,6 +19,8 @@ const base: IdentityChartProps = {
   image: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/runtime:abc',
   domain: 'id.acme.example.com',
   region: 'eu-central-1',
+  brandId: 'acme',
+  customers: ['acme-retail', 'globex'],
   minReplicas: 2,
   maxReplicas: 6,
   dataStores: { postgresCidrs: ['10.10.204.0/22', '10.10.208.0/22'], mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' },
@@ -293,6 +295,26 @@ test("the runtime trusts X-Forwarded-For only from the ingress controller's pod 
   expect(fromOutside).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }]);
 });
 
+test('the runtime is told its key providers, brand and customers as plain settings; the audit writer none of them', () => {
+  const objects = chartFor('high', { brandId: 'koala', customers: ['koala-mobile', 'koala-broadband'] });
+  const container = named(objects, 'Deployment', 'token-service').spec.template.spec.containers[0];
+  const settings = ['PII_KEY_PROVIDER', 'SIGNING_KEY_SEAL', 'BRANDSTACK_BRAND', 'BRANDSTACK_CUSTOMERS', 'AWS_REGION'];
+  // Plain values, in the manifest: none is a secret, and none may be read from the runtime Secret.
+  expect(container.env.filter((e: any) => settings.includes(e.name))).toEqual([
+    { name: 'AWS_REGION', value: 'eu-central-1' },
+    { name: 'PII_KEY_PROVIDER', value: 'kms' },
+    { name: 'SIGNING_KEY_SEAL', value: 'kms' },
+    { name: 'BRANDSTACK_BRAND', value: 'koala' },
+    { name: 'BRANDSTACK_CUSTOMERS', value: 'koala-mobile,koala-broadband' },
+  ]);
+  // Never the insecure local provider's escape hatch.
+  expect(container.env.map((e: any) => e.name)).not.toContain('ALLOW_INSECURE_LOCAL_KEYS');
+  // KEY_ENCRYPTION_KEY stays delivered: it opens signing keys sealed before SIGNING_KEY_SEAL=kms (v1 rows).
+  expect(secretReads(named(objects, 'Deployment', 'token-service').spec.template.spec, container).map((r) => r.variable)).toContain('KEY_ENCRYPTION_KEY');
+  const writer = named(objects, 'Deployment', 'audit-writer').spec.template.spec.containers[0];
+  expect(writer.env.map((e: any) => e.name).filter((name: string) => settings.includes(name) || name === 'KEY_ENCRYPTION_KEY')).toEqual([]);
+});
+
 test('adding a service is one entry: it gets the same hardened objects (a runtime process unless it says otherwise)', () => {
   const objects = chartFor('high', { services: [{ name: 'token-service', publicPaths: ['/'] }, { name: 'audit-service', publicPaths: [] }] });
   for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
@@ -437,7 +459,7 @@ describe('the runtime Secret', () => {
     const mongo = new URL(writer.mongo.url);
     expect([decodeURIComponent(mongo.password), mongo.searchParams.get('tls'), mongo.searchParams.get('tlsCAFile'), mongo.searchParams.get('retryWrites')]).toEqual([input.mongoPassword, 'true', bundle, 'false']);
     // The first 256 of the 258 generated bits are the key.
-    expect(config.keyEncryptionKey.toString('base64').slice(0, 42)).toBe(input.keyEncryptionKey.slice(0, 42));
+    expect(config.keyEncryptionKey!.toString('base64').slice(0, 42)).toBe(input.keyEncryptionKey.slice(0, 42));
 
     // node-postgres parses the URL (pg-connection-string): verify-full TLS against the RDS bundle in the image.
     const parsed = parseConnectionString(config.databaseUrl);
@@ -527,6 +549,13 @@ describe('bad input names the prop', () => {
     [{ trustedProxyCidrs: ['10.20.0.0/18', '10.20.0.1/18'] }, /IdentityChart: 'trustedProxyCidrs' entry '10.20.0.1\/18' has host bits set/],
     [{ trustedProxyCidrs: ['ingress'] }, /IdentityChart: 'trustedProxyCidrs' entry 'ingress' is not an IPv4 CIDR/],
     [{ securityTopicArn: ' ' }, /IdentityChart: 'securityTopicArn' must name the security SNS topic/],
+    [{ brandId: '' }, /IdentityChart: 'brandId' must be a brand id .* got ''/],
+    [{ brandId: 'Acme' }, /IdentityChart: 'brandId' must be a brand id .* got 'Acme'/],
+    [{ customers: [] }, /IdentityChart: 'customers' must list at least one customer/],
+    [{ customers: ['globex', 'acme,retail'] }, /IdentityChart: 'customers\[1\]' must be a customer id .* got 'acme,retail'/],
+    [{ customers: ['acme_retail'] }, /IdentityChart: 'customers\[0\]' must be a customer id/],
+    [{ customers: ['platform'] }, /IdentityChart: 'customers\[0\]' cannot be 'platform', the platform key's name/],
+    [{ customers: ['globex', 'globex'] }, /IdentityChart: 'customers' lists 'globex' more than once/],
   ] as Array<[Partial<IdentityChartProps>, RegExp]>)('%j', (overrides, message) => {
     expect(() => new IdentityChart(Testing.app(), 'identity', { ...base, ...overrides })).toThrow(message);
   });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseAmqpUrl } from '../events/amqp-url';
 import { parseMongoUrl } from './mongo-url';
+import { parseKeyConfig } from './key-config';
+import type { KeyConfig } from './key-config';
 import { MIN_PLATFORM_ADMIN_SECRET_LENGTH } from '../identifiers/platform';
 import { ConfigError } from '../errors/operator-errors';
 import type { TrustedProxies } from '../sign-in-protection/trusted-proxies';
@@ -28,7 +30,6 @@ export interface ProductionConfig extends RuntimeTuning {
   databaseUrlFile: string | undefined;
   databaseSchema: string;
   signingKeySource: (typeof SIGNING_KEY_SOURCES)[number];
-  keyEncryptionKey: Buffer;
   clientSecretPepper: Buffer;
   /** PLATFORM_ADMIN_CLIENT_SECRET or the file PLATFORM_ADMIN_CLIENT_SECRET_FILE: the bootstrap admin client's secret. */
   platformAdminClientSecret: string;
@@ -41,6 +42,10 @@ export interface ProductionConfig extends RuntimeTuning {
   auditMongoUrl: string | undefined;
   /** AUDIT_MONGO_DATABASE. @default 'brandstack' */
   auditMongoDatabase: string;
+  /** PII_KEY_PROVIDER, SIGNING_KEY_SEAL, ALLOW_INSECURE_LOCAL_KEYS, LOCAL_KEYS_FILE, AWS_REGION, BRANDSTACK_BRAND, BRANDSTACK_CUSTOMERS. */
+  keys: KeyConfig;
+  /** KEY_ENCRYPTION_KEY: opens signing keys sealed before issue 14; optional since then. */
+  keyEncryptionKey: Buffer | undefined;
   issuerBaseUrl: string;
   host: string;
   port: number;
@@ -74,7 +79,9 @@ export function parseProductionConfig(env: Env): ProductionConfig {
     databaseUrlFile,
     databaseSchema,
     signingKeySource,
-    keyEncryptionKey: base64Bytes(env, 'KEY_ENCRYPTION_KEY', { min: 32, max: 32 }, 'the AES-256 key that encrypts signing keys at rest'),
+    keyEncryptionKey:
+      optional(env, 'KEY_ENCRYPTION_KEY') === undefined ? undefined : base64Bytes(env, 'KEY_ENCRYPTION_KEY', { min: 32, max: 32 }, 'the AES-256 key that sealed signing keys before issue 14'),
+    keys: parseKeyConfig(env, { production: true }),
     clientSecretPepper: base64Bytes(env, 'CLIENT_SECRET_PEPPER', { min: 32 }, 'the HMAC key for client secret hashes'),
     platformAdminClientSecret,
     amqpUrl: amqp.url,

@@ -1,3 +1,4 @@
+import { localKeysEnv } from '../helpers/local-keys-env';
 import { randomBytes } from 'node:crypto';
 import { querySchema, TEST_PG_URL, uniqueSchema } from '../helpers/postgres';
 import { startHarness } from '../helpers/harness';
@@ -56,6 +57,8 @@ describe('admin calls and the event backbone under broker faults', () => {
       DATABASE_SCHEMA: pg.schema,
       SIGNING_KEY_SOURCE: 'database',
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      // No AWS here: the local provider, asked for explicitly, with its key file.
+      ...localKeysEnv(),
       CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
       PLATFORM_ADMIN_CLIENT_SECRET: secret,
       AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}`,

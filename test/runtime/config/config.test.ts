@@ -10,6 +10,10 @@ const valid = {
   DATABASE_URL: 'postgres://identity:s3cret@db.internal:5432/identity',
   SIGNING_KEY_SOURCE: 'database',
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  PII_KEY_PROVIDER: 'kms',
+  SIGNING_KEY_SEAL: 'kms',
+  AWS_REGION: 'eu-central-1',
+  BRANDSTACK_BRAND: 'acme',
   CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
   PLATFORM_ADMIN_CLIENT_SECRET: randomBytes(32).toString('base64url'),
   AMQP_URL: 'amqps://relay:secret@b-1234.mq.eu-central-1.amazonaws.com:5671',
@@ -47,7 +51,7 @@ describe('production configuration (runtime/src/server.ts)', () => {
     expect(config.keyEncryptionKey).toHaveLength(32);
   });
 
-  test.each(['DATABASE_URL', 'SIGNING_KEY_SOURCE', 'KEY_ENCRYPTION_KEY', 'CLIENT_SECRET_PEPPER', 'PLATFORM_ADMIN_CLIENT_SECRET', 'AMQP_URL', 'ISSUER_BASE_URL'])(
+  test.each(['DATABASE_URL', 'SIGNING_KEY_SOURCE', 'CLIENT_SECRET_PEPPER', 'PLATFORM_ADMIN_CLIENT_SECRET', 'AMQP_URL', 'ISSUER_BASE_URL', 'PII_KEY_PROVIDER', 'SIGNING_KEY_SEAL', 'AWS_REGION', 'BRANDSTACK_BRAND'])(
     'without %s it refuses with one sentence naming the variable',
     (name) => {
       const error = configError(() => parseProductionConfig({ ...valid, [name]: undefined }));
