@@ -80,6 +80,8 @@ interface RateResult {
   perSecond: number;
   perCpuSecond: number;
   cpuShare: number;
+  /** Key provider calls of one sign-in (authenticate only). */
+  keyCalls?: { cold: number; warm: number };
 }
 
 async function main(): Promise<void> {
@@ -87,12 +89,13 @@ async function main(): Promise<void> {
   const core = pinned ? 1 : undefined;
   const driverCore = pinned ? 0 : undefined;
   if (!pinned) process.stderr.write('warning: taskset or a second core is missing; running unpinned, figures are indicative only\n');
-  const measure = (mode: 'raw' | 'authenticate', seconds: number) =>
+  const measure = (mode: 'raw' | 'authenticate' | 'authenticate-plain', seconds: number) =>
     runToJson<RateResult>(spawnNode(join(__dirname, 'lib/password-check-rate.ts'), [mode, String(seconds), String(CONCURRENCY)], { core }));
 
   const rawBefore = await measure('raw', RAW_SECONDS);
   const hosted = await measureHosted(core, driverCore);
   const signIns = await measure('authenticate', MEASURE_SECONDS);
+  const plain = await measure('authenticate-plain', MEASURE_SECONDS);
   const rawAfter = await measure('raw', RAW_SECONDS);
   const raw = {
     perSecond: (rawBefore.perSecond + rawAfter.perSecond) / 2,
@@ -119,6 +122,10 @@ async function main(): Promise<void> {
     `    sign-ins                          ${fmt(signIns.perSecond, 1).padStart(8)} sign-ins/s  (${fmt(signIns.perCpuSecond, 1)} per CPU-second; had ${fmt(signIns.cpuShare * 100)} % of the core)`,
     `    ratio sign-ins/s ÷ raw verifies/s ${fmt(ratio, 3).padStart(8)}             (per CPU-second ${fmt(cpuRatio, 3)})`,
     `    cost                              ${beyond(signIns.perCpuSecond)}`,
+    `  UserDirectory.authenticate, personal data encryption off (plaintext store, as before issue 14), same run:`,
+    `    sign-ins                          ${fmt(plain.perSecond, 1).padStart(8)} sign-ins/s  (${fmt(plain.perCpuSecond, 1)} per CPU-second)`,
+    `    ratio encryption on ÷ off         ${fmt(signIns.perSecond / plain.perSecond, 3).padStart(8)}             (per CPU-second ${fmt(signIns.perCpuSecond / plain.perCpuSecond, 3)})`,
+    `    key provider (KMS) calls per sign-in: cold cache ${signIns.keyCalls?.cold ?? '?'}, warm cache ${signIns.keyCalls?.warm ?? '?'}`,
     ...(busy
       ? ['', `warning: other processes took part of the pinned core (hosted ${fmt(hosted.serverCpuShare * 100)} %, authenticate ${fmt(signIns.cpuShare * 100)} %, baseline ${fmt(raw.cpuShare * 100)} %); per-CPU-second figures still hold`]
       : []),
@@ -146,6 +153,9 @@ async function main(): Promise<void> {
         authenticatePerCpuSecond: signIns.perCpuSecond,
         authenticateRatio: ratio,
         authenticateCpuRatio: cpuRatio,
+        plainAuthenticatePerSecond: plain.perSecond,
+        encryptionOnOffRatio: signIns.perSecond / plain.perSecond,
+        keyCallsPerSignIn: signIns.keyCalls,
       },
       null,
       2,

@@ -7,7 +7,12 @@
  *                 (OWASP argon2id, m=19456 KiB, t=2, p=1): the floor every sign-in pays.
  *   authenticate  UserDirectory.authenticate of a user in the embedded user store: the
  *                 runtime's password check (username lookup, NFKC normalisation, PHC parse,
- *                 verify, rehash decision).
+ *                 verify, rehash decision), with personal data encryption on (issue 14): the
+ *                 blind-index lookup, the user's data key from the bounded cache (local
+ *                 provider), the sealed fields opened. Also reports the key provider calls of one
+ *                 sign-in with a cold cache and with a warm one (what KMS would be asked).
+ *   authenticate-plain  the same directory over a plaintext in-memory user store (this file's
+ *                 PlainUsers: the store as it was before issue 14), for "encryption off".
  */
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { DataKeyCache } from '../../runtime/src/key-providers/data-key-cache';
@@ -16,6 +21,9 @@ import { EncryptedUserStore } from '../../runtime/src/personal-data/encrypted-us
 import { MemorySealedUsers } from '../../runtime/src/store/users/memory-sealed-users';
 import { OWASP_ARGON2ID, PasswordHasher } from '../../runtime/src/users/password-hasher';
 import { UserDirectory } from '../../runtime/src/users/user-directory';
+import type { StoredPassword, User } from '../../runtime/src/users/user';
+import type { UserStore } from '../../runtime/src/users/user-store';
+import { usernameKey } from '../../runtime/src/users/username';
 
 const [mode, secondsArg, concurrencyArg] = process.argv.slice(2);
 const seconds = Number(secondsArg ?? 8);
@@ -34,18 +42,69 @@ async function checker(): Promise<() => Promise<void>> {
       if (!(await verify(phc, PASSWORD))) throw new Error('raw verify failed');
     };
   }
-  if (mode === 'authenticate') {
-    // A tenant store that knows one tenant: users are the only thing this path reads.
-    const records = new MemorySealedUsers({ findSigningKeys: async (tenantId: string) => (tenantId === TENANT ? [] : undefined) });
-    const store = new EncryptedUserStore({ records, keys: new DataKeyCache(LocalKeyProvider.ephemeral()), customerKeyOf: async (tenantId) => ({ customer: tenantId, keyRef: `alias/brandstack/local/${tenantId}` }) });
+  if (mode === 'authenticate' || mode === 'authenticate-plain') {
+    let store: UserStore;
+    let cache: DataKeyCache | undefined;
+    if (mode === 'authenticate') {
+      // A tenant store that knows one tenant: users are the only thing this path reads.
+      const records = new MemorySealedUsers({ findSigningKeys: async (tenantId: string) => (tenantId === TENANT ? [] : undefined) });
+      cache = new DataKeyCache(LocalKeyProvider.ephemeral());
+      store = new EncryptedUserStore({ records, keys: cache, customerKeyOf: async (tenantId) => ({ customer: tenantId, keyRef: `alias/brandstack/local/${tenantId}` }) });
+    } else {
+      store = new PlainUsers();
+    }
     const directory = new UserDirectory({ store, hasher: new PasswordHasher(OWASP_ARGON2ID), clock: { now: () => Date.now() } });
-    await directory.create(TENANT, { username: USERNAME, password: PASSWORD });
-    return async () => {
+    await directory.create(TENANT, { username: USERNAME, email: 'bench.user@example.com', name: 'Bench User', password: PASSWORD });
+    const signIn = async () => {
       const result = await directory.authenticate(TENANT, USERNAME, PASSWORD, new Date());
       if (!result.ok) throw new Error(`authenticate failed: ${result.reason}`);
     };
+    if (cache) {
+      // Key provider calls of one sign-in: cold (a fresh process, nothing cached), then warm.
+      cache.clear();
+      const before = cache.stats().providerCalls;
+      await signIn();
+      const cold = cache.stats().providerCalls - before;
+      await signIn();
+      keyCalls = { cold, warm: cache.stats().providerCalls - before - cold };
+    }
+    return signIn;
   }
-  throw new Error('usage: password-check-rate.ts raw|authenticate [seconds] [concurrency]');
+  throw new Error('usage: password-check-rate.ts raw|authenticate|authenticate-plain [seconds] [concurrency]');
+}
+
+let keyCalls: { cold: number; warm: number } | undefined;
+
+/** Users in plain memory, as before issue 14: the "encryption off" baseline, bench-only. */
+class PlainUsers implements UserStore {
+  readonly #users = new Map<string, User>();
+  readonly #passwords = new Map<string, StoredPassword>();
+  async createUser(user: User, password: StoredPassword | null): Promise<void> {
+    this.#users.set(`${user.tenantId}/${user.id}`, { ...user });
+    if (password) this.#passwords.set(`${user.tenantId}/${user.id}`, { ...password });
+  }
+  async findUserById(tenantId: string, userId: string): Promise<User | undefined> {
+    const user = this.#users.get(`${tenantId}/${userId}`);
+    return user && { ...user };
+  }
+  async findUserByUsername(tenantId: string, username: string): Promise<User | undefined> {
+    const key = usernameKey(username);
+    for (const user of this.#users.values()) if (user.tenantId === tenantId && usernameKey(user.username) === key) return { ...user };
+    return undefined;
+  }
+  async updateUser(user: User): Promise<void> {
+    this.#users.set(`${user.tenantId}/${user.id}`, { ...user });
+  }
+  async deleteUser(tenantId: string, userId: string): Promise<void> {
+    this.#users.delete(`${tenantId}/${userId}`);
+  }
+  async findPassword(tenantId: string, userId: string): Promise<StoredPassword | undefined> {
+    const password = this.#passwords.get(`${tenantId}/${userId}`);
+    return password && { ...password };
+  }
+  async setPassword(password: StoredPassword): Promise<void> {
+    this.#passwords.set(`${password.tenantId}/${password.userId}`, { ...password });
+  }
 }
 
 async function loop(check: () => Promise<void>, ms: number): Promise<number> {
@@ -70,7 +129,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   const elapsed = (performance.now() - start) / 1000;
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  process.stdout.write(`${JSON.stringify({ mode, checks: count, seconds: elapsed, perSecond: count / elapsed, perCpuSecond: count / cpuSeconds, cpuShare: cpuSeconds / elapsed })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, checks: count, seconds: elapsed, perSecond: count / elapsed, perCpuSecond: count / cpuSeconds, cpuShare: cpuSeconds / elapsed, keyCalls })}\n`);
 }
 
 main().then(
