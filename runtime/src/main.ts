@@ -23,10 +23,13 @@ import { ConfigError } from './errors/operator-errors';
 import { registerClient } from './clients/client-registration';
 import { PasswordPolicy } from './users/password-policy';
 import { checkUsername } from './users/username';
-import { KeySealer } from './keys/key-sealer';
 import { PLATFORM_ADMIN_CLIENT_ID, PLATFORM_TENANT } from './identifiers/platform';
 import { closeOnSignals } from './shutdown';
 import { MemoryStore } from './store/memory-store';
+import { PostgresStore } from './store/postgres/postgres-store';
+import type { StoredClient } from './store/identity-store';
+import { buildRuntimeKeys } from './config/runtime-keys';
+import { developmentState } from './config/development-state';
 import { createLogger } from './support/logger';
 
 const DEMO_TENANT = 'demo';
@@ -66,14 +69,19 @@ async function start(): Promise<void> {
   const config = parseEmbeddedConfig(process.env);
   const demo = demoSignInConfig(process.env);
   const logger = createLogger({ level: config.logLevel, destination: 2 });
-  const store = new MemoryStore();
-  const generatedAdminSecret = config.platformAdminClientSecret === undefined ? randomBytes(32).toString('base64url') : undefined;
+  // DATABASE_URL: development mode on PostgreSQL, to see exactly what rests there (issue 14 §9);
+  // what must outlive a restart (local master keys, generated secrets) lives in BRANDSTACK_STATE_DIR.
+  const store = config.databaseUrl === undefined ? new MemoryStore() : await PostgresStore.connect({ connectionString: config.databaseUrl, schema: config.databaseSchema });
+  const state = config.databaseUrl === undefined ? undefined : developmentState(config.stateDir);
+  const generatedAdminSecret = config.platformAdminClientSecret === undefined ? (state?.platformAdminClientSecret ?? randomBytes(32).toString('base64url')) : undefined;
+  const keys = buildRuntimeKeys(config.keys);
 
   const runtime = await buildIdentityRuntime({
     store,
-    // The in-memory store dies with the process, so per-process keys are enough.
-    sealer: KeySealer.ephemeral(),
-    hasher: SecretHasher.ephemeral(),
+    sealer: keys.sealer,
+    personalDataKeys: keys.personalDataKeys,
+    customers: keys.customers,
+    hasher: state ? new SecretHasher(state.clientSecretPepper) : SecretHasher.ephemeral(),
     platformAdminClientSecret: config.platformAdminClientSecret ?? generatedAdminSecret!,
     // AMQP_URL set: events go to that RabbitMQ; else to the in-process bus.
     amqpUrl: config.amqpUrl,
@@ -83,12 +91,20 @@ async function start(): Promise<void> {
     trustedProxies: config.trustedProxies,
   });
 
-  await runtime.provisioning.createTenant(DEMO_TENANT, { activeKey: config.signingKey, displayName: 'Demo Organisation' });
-  const { client, secret } = await runtime.provisioning.createClient(
-    DEMO_TENANT,
-    { client_id: config.demoClientId, scope: 'demo.read demo.write', resources: [DEMO_RESOURCE], access_token_ttl: 300 },
-    config.demoClientSecret,
-  );
+  const demoExists = (await store.findTenantProfile(DEMO_TENANT)) !== undefined;
+  if (!demoExists) await runtime.provisioning.createTenant(DEMO_TENANT, { activeKey: config.signingKey, displayName: 'Demo Organisation' });
+  const registration = { client_id: config.demoClientId ?? 'demo-service', scope: 'demo.read demo.write', resources: [DEMO_RESOURCE], access_token_ttl: 300 };
+  let client: StoredClient;
+  let secret: string | undefined;
+  if (!demoExists || !(await store.findClient(DEMO_TENANT, registration.client_id))) {
+    ({ client, secret } = await runtime.provisioning.createClient(DEMO_TENANT, registration, config.demoClientSecret));
+  } else if (config.demoClientSecret !== undefined) {
+    await runtime.provisioning.ensureClientWithSecret(DEMO_TENANT, registration, config.demoClientSecret);
+    client = (await store.findClient(DEMO_TENANT, registration.client_id))!;
+  } else {
+    // From an earlier start: its secret was printed then and only its hash kept, so a new one.
+    ({ client, secret } = await runtime.provisioning.rotateClientSecret(DEMO_TENANT, registration.client_id));
+  }
 
   let demoSettings: DemoSettings | undefined;
   const flows = new DemoFlows();
@@ -128,7 +144,10 @@ async function start(): Promise<void> {
     })}\n`,
   );
   logger.info({ issuer, listening: base, tenant: DEMO_TENANT, client_id: client.clientId, public_client_id: signIn.clientId, signing_key: config.signingKey ? 'file' : 'generated' }, 'identity runtime listening (embedded store)');
-  closeOnSignals(logger, () => runtime.close());
+  closeOnSignals(logger, async () => {
+    await runtime.close();
+    await store.close();
+  });
 }
 
 start().catch((error: unknown) => {

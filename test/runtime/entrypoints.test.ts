@@ -1,6 +1,6 @@
 import { localKeysEnv } from './helpers/local-keys-env';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jose from 'jose';
@@ -8,7 +8,7 @@ import * as client from 'openid-client';
 import { bundleRuntime } from '../../runtime/build';
 import { rsaThumbprint } from '../../runtime/src/keys/rsa-key';
 import { decodeJwt } from './helpers/harness';
-import { TEST_PG_URL, uniqueSchema } from './helpers/postgres';
+import { querySchema, TEST_PG_URL, uniqueSchema } from './helpers/postgres';
 import { spawnEntrypoint } from './helpers/processes';
 
 const isJson = (line: string) => line.startsWith('{');
@@ -298,3 +298,58 @@ async function newcomerFlow(base: string, printed: { admin_issuer: string; admin
   expect((await call(platform, 'GET', '/admin/tenants/acme/audit/verify')).json.ok).toBe(true);
   return { secrets: [platform, acme, tenantAdmin.json.client_secret, app.json.client_secret] };
 }
+
+describe('npm start with DATABASE_URL (development mode, issue 14 §9)', () => {
+  test('PostgreSQL with local keys in a state directory: nothing personal in plaintext, and a restart still reads it all', async () => {
+    const pg = uniqueSchema();
+    const stateDir = mkdtempSync(join(tmpdir(), 'bs-dev-'));
+    const env = { PORT: '0', DATABASE_URL: TEST_PG_URL, DATABASE_SCHEMA: pg.schema, BRANDSTACK_STATE_DIR: stateDir };
+    const first = spawnEntrypoint('runtime/src/main.ts', env);
+    let userId: string;
+    let adminSecret: string;
+    try {
+      const printed = JSON.parse(await first.waitForLine(isJson));
+      const base = printed.issuer.replace(/\/t\/demo$/, '');
+      adminSecret = printed.admin_client_secret;
+      const admin = await clientToken(base, 'platform', 'platform-admin', adminSecret);
+      const created = await fetch(`${base}/admin/tenants/demo/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'dev.person@example.org', name: 'Devon Persistent', phone: '+14155550100' }),
+      });
+      expect(created.status).toBe(201);
+      userId = ((await created.json()) as { id: string }).id;
+      expect(await first.stop()).toBe(0);
+    } finally {
+      await first.stop();
+    }
+    try {
+      const rows = await querySchema<{ row: string }>(pg.schema, 'SELECT u::text AS row FROM users u');
+      expect(rows.length).toBe(2);
+      for (const { row } of rows) for (const plain of ['dev.person', 'Devon', '4155550100', 'Demo User']) expect(row).not.toContain(plain);
+      expect(statSync(join(stateDir, 'local-keys.json')).mode & 0o777).toBe(0o600);
+
+      const second = spawnEntrypoint('runtime/src/main.ts', env);
+      try {
+        const printed = JSON.parse(await second.waitForLine(isJson));
+        const base = printed.issuer.replace(/\/t\/demo$/, '');
+        // The same administrator, and the user sealed by the first process opens in the second.
+        expect(printed.admin_client_secret).toBe(adminSecret);
+        const admin = await clientToken(base, 'platform', 'platform-admin', adminSecret);
+        const read = await fetch(`${base}/admin/tenants/demo/users/${userId}`, { headers: { authorization: `Bearer ${admin}` } });
+        expect(((await read.json()) as { name: string }).name).toBe('Devon Persistent');
+        // The demo client got a new secret, which works.
+        const token = await fetch(printed.token_endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${printed.client_id}:${printed.client_secret}`).toString('base64')}` },
+          body: 'grant_type=client_credentials',
+        });
+        expect(token.status).toBe(200);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await pg.drop();
+    }
+  });
+});

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { MIN_PLATFORM_ADMIN_SECRET_LENGTH } from '../identifiers/platform';
+import { join } from 'node:path';
 import { parseAmqpUrl } from '../events/amqp-url';
+import { SCHEMA_NAME } from '../store/postgres/postgres-store';
+import { parseKeyConfig } from './key-config';
+import type { KeyConfig } from './key-config';
 import { CLIENT_ID } from '../clients/client-registration';
 import { ConfigError, InvalidSigningKey } from '../errors/operator-errors';
 import { rsaSigningKeyFromPem } from '../keys/rsa-key';
@@ -24,6 +28,13 @@ export interface EmbeddedConfig extends RuntimeTuning {
   platformAdminClientSecret?: string;
   /** AMQP_URL(_FILE): publish events to this RabbitMQ instead of the in-process bus. */
   amqpUrl?: string;
+  /** DATABASE_URL: PostgreSQL in development mode instead of the in-memory store (issue 14 §9). */
+  databaseUrl?: string;
+  /** DATABASE_SCHEMA. @default 'brandstack_dev' */
+  databaseSchema: string;
+  /** Where development mode keeps what must outlive a restart: local master keys, generated secrets. @default '.brandstack' */
+  stateDir: string;
+  keys: KeyConfig;
   /** TRUSTED_PROXY_CIDRS, as in production. @default nobody: the socket peer is the client */
   trustedProxies: TrustedProxies;
 }
@@ -48,6 +59,10 @@ export function parseEmbeddedConfig(env: Env): EmbeddedConfig {
     demoClientSecret: secret(env, 'DEMO_CLIENT_SECRET', MIN_DEMO_SECRET_LENGTH, 'a high-entropy value, e.g. openssl rand -base64 32'),
     platformAdminClientSecret: secretOrFile(env, 'PLATFORM_ADMIN_CLIENT_SECRET', MIN_PLATFORM_ADMIN_SECRET_LENGTH, 'e.g. openssl rand -base64 32'),
     amqpUrl: parseAmqpUrl(env)?.url,
+    databaseUrl: developmentDatabase(env),
+    databaseSchema: developmentSchema(env),
+    stateDir: optional(env, 'BRANDSTACK_STATE_DIR') ?? '.brandstack',
+    keys: parseKeyConfig(env, { production: false, defaultLocalKeysFile: optional(env, 'DATABASE_URL') === undefined ? undefined : join(optional(env, 'BRANDSTACK_STATE_DIR') ?? '.brandstack', 'local-keys.json') }),
     trustedProxies: trustedProxies(env, 'TRUSTED_PROXY_CIDRS'),
   };
 }
@@ -69,4 +84,16 @@ function signingKeyFile(path: string | undefined): RsaSigningKey | undefined {
       cause: error,
     });
   }
+}
+
+function developmentDatabase(env: Env): string | undefined {
+  const url = optional(env, 'DATABASE_URL');
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL', 'DATABASE_URL must be a postgres:// or postgresql:// URL.');
+  return url;
+}
+
+function developmentSchema(env: Env): string {
+  const schema = optional(env, 'DATABASE_SCHEMA') ?? 'brandstack_dev';
+  if (!SCHEMA_NAME.test(schema)) throw new ConfigError('DATABASE_SCHEMA', `DATABASE_SCHEMA must be a lower-case SQL identifier matching ${SCHEMA_NAME}, got "${schema}".`);
+  return schema;
 }

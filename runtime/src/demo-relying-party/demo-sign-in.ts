@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ClientNotFound } from '../errors/resource-errors';
 import type { Provisioning } from '../tenants/provisioning';
 import type { UserDirectory } from '../users/user-directory';
 
@@ -24,9 +25,17 @@ export async function provisionDemoSignIn(
   },
 ): Promise<{ clientId: string; username: string; password: string; userId: string }> {
   const password = input.password ?? randomBytes(18).toString('base64url');
-  const user = await deps.users.create(input.tenant, { username: input.username, password, name: 'Demo User', email: `${input.username}@demo.brandstack.example`, authorities: ['demo.reader'] });
+  // Idempotent, for `npm start` with DATABASE_URL: a user from an earlier start gets this start's
+  // password, and the public client is registered again with this start's redirect URIs.
+  const existing = await deps.users.findByUsername(input.tenant, input.username);
+  const user = existing ?? (await deps.users.create(input.tenant, { username: input.username, password, name: 'Demo User', email: `${input.username}@demo.brandstack.example`, authorities: ['demo.reader'] }));
+  if (existing) await deps.users.setPassword(input.tenant, existing.id, password);
+  const clientId = input.clientId ?? DEMO_PUBLIC_CLIENT_ID;
+  await deps.provisioning.deleteClient(input.tenant, clientId).catch((error: unknown) => {
+    if (!(error instanceof ClientNotFound)) throw error;
+  });
   const { client } = await deps.provisioning.createClient(input.tenant, {
-    client_id: input.clientId ?? DEMO_PUBLIC_CLIENT_ID,
+    client_id: clientId,
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     redirect_uris: input.redirectUris,
