@@ -48,6 +48,7 @@ import { DataKeyCache } from './key-providers/data-key-cache';
 import type { EncryptionContext, KeyProvider } from './key-providers/key-provider';
 import { LocalKeyProvider } from './key-providers/local-key-provider';
 import type { CustomerKey } from './personal-data/customer-keys';
+import { CustomerMove } from './personal-data/customer-move';
 import { TenantProfiles } from './tenants/tenant-profiles';
 import { tokenService } from './token-service/plugin';
 import { PasswordHasher } from './users/password-hasher';
@@ -199,15 +200,19 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
 
   // Personal data (issue 14): sealed under per-user data keys from each tenant's customer key.
   const personalDataKeys = options.personalDataKeys ?? new DataKeyCache(LocalKeyProvider.ephemeral());
-  const customerKeyOf = async (tenantId: string): Promise<CustomerKey> => {
+  const customerKeyOf = async (tenantId: string, lookup: { fresh?: boolean } = {}): Promise<CustomerKey> => {
+    if (lookup.fresh) tenantProfiles.forget(tenantId);
     const tenant = await tenantProfiles.get(tenantId);
     if (!tenant) throw new TenantNotFound(tenantId);
-    if (tenant.customer !== null && tenant.kmsKeyAlias !== null) return { customer: tenant.customer, keyRef: tenant.kmsKeyAlias };
+    const moving = tenant.move ? { customer: tenant.move.customer, keyRef: tenant.move.kmsKeyAlias } : undefined;
+    if (tenant.customer !== null && tenant.kmsKeyAlias !== null) return { customer: tenant.customer, keyRef: tenant.kmsKeyAlias, moving };
     // With process-held keys (npm start, tests), a tenant bound to no customer is its own customer.
-    if (personalDataKeys.name === 'local') return { customer: tenantId, keyRef: customers.keyAlias(tenantId) };
+    if (personalDataKeys.name === 'local') return { customer: tenantId, keyRef: customers.keyAlias(tenantId), moving };
     throw new TenantWithoutCustomer(tenantId);
   };
-  const userStore = options.userStore ?? userStoreFor(store, { keys: personalDataKeys, customerKeyOf });
+  const sealedUsers = userStoreFor(store, { keys: personalDataKeys, customerKeyOf });
+  const userStore = options.userStore ?? sealedUsers;
+  const customerMove = new CustomerMove({ store, records: sealedUsers.records, keys: personalDataKeys, customers, onChanged: (tenantId) => tenantProfiles.forget(tenantId) });
   const users = new UserDirectory({ store: userStore, hasher: options.passwordHasher ?? new PasswordHasher(), clock });
   const notifier = options.notifier ?? createSecurityNotifier({ logger });
 
@@ -299,6 +304,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     issuers,
     users,
     auditReader: options.auditReader ?? store.journal.trail,
+    customerMove,
     onTenantChanged: (tenantId) => {
       tenantProfiles.forget(tenantId);
       keyring.invalidate(tenantId);

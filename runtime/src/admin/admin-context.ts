@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuditStore } from '../audit/audit-store';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyRotation } from '../keys/key-rotation';
+import type { CustomerMove } from '../personal-data/customer-move';
 import type { IdentityStore } from '../store/identity-store';
 import type { IssuerUrls } from '../tenants/issuer-urls';
 import type { Provisioning } from '../tenants/provisioning';
@@ -19,6 +20,8 @@ export interface AdminContext {
   users: UserDirectory;
   /** Where the audit API reads: the chain of record (store.journal.trail), or MongoDB's read side in production. */
   auditReader: AuditStore | AuditTrail;
+  /** Moves a tenant's personal data to another customer key, one resumable step per call. */
+  customerMove: CustomerMove;
   /** After a tenant's policy or status changed here: drop this replica's cached profile. */
   onTenantChanged(tenantId: string): void;
 }

@@ -90,3 +90,13 @@ export const signInPolicySchema = {
     properties: Object.fromEntries(SIGN_IN_POLICY_FIELDS.map((field) => [field, { type: 'integer', minimum: 0, maximum: 31_536_000_000 }])),
   },
 } as const;
+
+export const customerMoveSchema = {
+  params: tenantParams,
+  body: {
+    type: 'object',
+    required: ['customer'],
+    additionalProperties: false,
+    properties: { customer: { type: 'string', maxLength: 63 }, batch: { type: 'integer', minimum: 1, maximum: 1000 } },
+  },
+} as const;

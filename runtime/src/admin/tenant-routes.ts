@@ -8,7 +8,7 @@ import { InvalidSignInPolicy, SIGN_IN_POLICY_FIELDS, resolvedSignInPolicy } from
 import type { SignInPolicy } from '../sign-in-protection/sign-in-policy';
 import type { TenantSummary } from '../store/identity-store';
 import type { AdminContext } from './admin-context';
-import { createTenantSchema, signInPolicySchema, tenantListSchema, tenantSchema } from './schemas';
+import { createTenantSchema, customerMoveSchema, signInPolicySchema, tenantListSchema, tenantSchema } from './schemas';
 
 /** A policy override the tenant's admin sent that the checks refuse: 400, naming the field. */
 class SignInPolicyRefused extends RuntimeError {
@@ -74,6 +74,22 @@ export function tenantRoutes(app: FastifyInstance, ctx: AdminContext): void {
     },
   );
 
+  app.post<{ Params: { tenant: string }; Body: { customer: string; batch?: number } }>(
+    '/admin/tenants/:tenant/customer-move',
+    { schema: customerMoveSchema, config: { admin: { authority: 'platform:admin', action: 'tenant.customer_move', target: 'tenant' } } },
+    async (request) => {
+      const tenantId = request.params.tenant;
+      // Each call is one step (a page of users re-wrapped); call again until `done`. A step that
+      // dies is resumed by the next call. The first step is audited with the move's start.
+      const tenant = await ctx.store.findTenantProfile(tenantId);
+      const starting = tenant !== undefined && tenant.move === null;
+      const progress = await ctx.customerMove.step(tenantId, request.body.customer, request.body.batch ?? 200, starting ? ctx.guard.event(request, 'success', tenantId) : undefined);
+      if (!starting) await ctx.guard.record(request, 'success', tenantId);
+      ctx.onTenantChanged(tenantId);
+      return progress;
+    },
+  );
+
   app.post<{ Params: { tenant: string } }>(
     '/admin/tenants/:tenant/disable',
     { schema: tenantSchema, config: { admin: { authority: 'platform:admin', action: 'tenant.disable', target: 'tenant' } } },
@@ -105,6 +121,7 @@ function describeTenant(tenant: TenantSummary, ctx: AdminContext) {
     issuer: ctx.issuers.issuer(tenant.id),
     customer: tenant.customer,
     kms_key_alias: tenant.kmsKeyAlias,
+    customer_move: tenant.move && { customer: tenant.move.customer, kms_key_alias: tenant.move.kmsKeyAlias, index_key_moved: tenant.move.indexKeyMoved },
     status: tenant.disabled ? 'disabled' : 'active',
     sign_in_policy_overrides: tenant.signInPolicy,
     created_at: tenant.createdAt.toISOString(),

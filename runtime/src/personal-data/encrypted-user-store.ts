@@ -16,8 +16,12 @@ export interface EncryptedUserStoreOptions {
   records: SealedUserRecords;
   /** The key provider, behind the bounded data-key cache (key-providers/data-key-cache.ts). */
   keys: KeyProvider & { forgetWhere?(predicate: (context: EncryptionContext) => boolean): void };
-  /** The customer a tenant is bound to, and its key (tenants' `customer`). Throws TenantWithoutCustomer. */
-  customerKeyOf(tenantId: string): Promise<CustomerKey>;
+  /**
+   * The customer a tenant is bound to, and its key (tenants' `customer`), with the key it is moving
+   * to during a move. `fresh` bypasses caches (after a key did not open: another replica may have
+   * moved on). Throws TenantWithoutCustomer.
+   */
+  customerKeyOf(tenantId: string, options?: { fresh?: boolean }): Promise<CustomerKey>;
 }
 
 /**
@@ -33,9 +37,16 @@ export class EncryptedUserStore implements UserStore {
     this.#options = options;
   }
 
+  /** The sealed records underneath (the customer move re-wraps their keys). */
+  get records(): SealedUserRecords {
+    return this.#options.records;
+  }
+
   async createUser(user: User, password: StoredPassword | null, audit?: UnchainedAuditEvent): Promise<void> {
     const customer = await this.#options.customerKeyOf(user.tenantId);
-    const dataKey = await this.#keyCall(user.tenantId, () => this.#options.keys.generateDataKey(customer.keyRef, userKeyContext(customer, user.tenantId, user.id)));
+    // During a move, new keys are made under the key the tenant moves to.
+    const under = customer.moving ?? customer;
+    const dataKey = await this.#keyCall(user.tenantId, () => this.#options.keys.generateDataKey(under.keyRef, userKeyContext(under, user.tenantId, user.id)));
     const sealed = await this.#seal(user, customer, { plaintext: dataKey.plaintext, wrapped: dataKey.wrapped, keyId: dataKey.keyId });
     await this.#options.records.create(sealed, password, audit);
   }
@@ -119,19 +130,36 @@ export class EncryptedUserStore implements UserStore {
   }
 
   #dataKey(sealed: Pick<SealedUser, 'tenantId' | 'id' | 'dataKey'>, customer: CustomerKey): Promise<Buffer> {
-    return this.#keyCall(sealed.tenantId, () => this.#options.keys.decryptDataKey(sealed.dataKey.wrapped, userKeyContext(customer, sealed.tenantId, sealed.id), customer.keyRef));
+    // By the key id stored with it (the ARN that wrapped it), not the alias: an alias can move.
+    return this.#unwrap(sealed.tenantId, customer, (key) => this.#options.keys.decryptDataKey(sealed.dataKey.wrapped, userKeyContext(key, sealed.tenantId, sealed.id), sealed.dataKey.keyId));
+  }
+
+  /**
+   * Unwraps under the tenant's customer context; during a move a key may already be under the
+   * new customer's, and a replica whose cached tenant is behind asks once more with a fresh one.
+   */
+  async #unwrap(tenantId: string, customer: CustomerKey, decrypt: (key: { customer: string }) => Promise<Buffer>): Promise<Buffer> {
+    try {
+      return await this.#keyCall(tenantId, () => decrypt(customer));
+    } catch (error) {
+      if (!(error instanceof PersonalDataUnreadable) || error.field !== 'data_key') throw error;
+      if (customer.moving) return this.#keyCall(tenantId, () => decrypt(customer.moving!));
+      const fresh = await this.#options.customerKeyOf(tenantId, { fresh: true });
+      if (fresh.customer === customer.customer && !fresh.moving) throw error;
+      return this.#unwrap(tenantId, fresh, decrypt);
+    }
   }
 
   /** The tenant's index key: created (and wrapped) on first use; a concurrent creation elsewhere wins. */
   async #indexKey(tenantId: string, customer: CustomerKey): Promise<Buffer> {
-    const context = indexKeyContext(customer, tenantId);
     let stored = await this.#options.records.indexKey(tenantId);
     if (!stored) {
-      const fresh = await this.#keyCall(tenantId, () => this.#options.keys.generateDataKey(customer.keyRef, context));
+      const under = customer.moving ?? customer;
+      const fresh = await this.#keyCall(tenantId, () => this.#options.keys.generateDataKey(under.keyRef, indexKeyContext(under, tenantId)));
       stored = await this.#options.records.saveIndexKey(tenantId, { wrapped: fresh.wrapped, keyId: fresh.keyId });
     }
-    const wrapped = stored.wrapped;
-    return this.#keyCall(tenantId, () => this.#options.keys.decryptDataKey(wrapped, context, customer.keyRef));
+    const { wrapped, keyId } = stored;
+    return this.#unwrap(tenantId, customer, (key) => this.#options.keys.decryptDataKey(wrapped, indexKeyContext(key, tenantId), keyId));
   }
 
   /** A key provider failure becomes a clear 503 naming the tenant; nothing is written before it. */

@@ -114,6 +114,8 @@ export interface TenantSummary extends TenantProfile {
   id: string;
   customer: string | null;
   kmsKeyAlias: string | null;
+  /** A move to another customer key in progress (issue 14 §6), or null. */
+  move: CustomerMoveState | null;
   createdAt: Date;
   disabledAt: Date | null;
 }
@@ -121,6 +123,20 @@ export interface TenantSummary extends TenantProfile {
 export interface TenantChange {
   signInPolicy?: Record<string, number>;
   disabledAt?: Date;
+  /** Starts, advances or (null) ends a customer move. */
+  move?: CustomerMoveState | null;
+  /** The customer and key the tenant is bound to (set when a move completes). */
+  customer?: { customer: string; kmsKeyAlias: string };
+}
+
+/** Where a tenant's move to another customer key stands: resumable from `after`. */
+export interface CustomerMoveState {
+  customer: string;
+  kmsKeyAlias: string;
+  /** The index key is re-wrapped already. */
+  indexKeyMoved: boolean;
+  /** Users with ids up to this one are re-wrapped ('' before the first). */
+  after: string;
 }
 
 /** The changes a client may undergo after creation; each member given is replaced. */

@@ -6,6 +6,7 @@ import type { GrantStore } from './grants/grant-store';
 import { MemoryGrantStore } from './grants/memory-grant-store';
 import type {
   ClientChange,
+  CustomerMoveState,
   IdentityStore,
   NewTenantProfile,
   RevocationPlan,
@@ -21,6 +22,7 @@ interface TenantRecord {
   displayName: string;
   customer: string | null;
   kmsKeyAlias: string | null;
+  move: CustomerMoveState | null;
   createdAt: Date;
   disabledAt: Date | null;
   signInPolicy: Record<string, number>;
@@ -51,6 +53,7 @@ export class MemoryStore implements IdentityStore {
       displayName: profile?.displayName ?? tenantId,
       customer: profile?.customer ?? null,
       kmsKeyAlias: profile?.kmsKeyAlias ?? null,
+      move: null,
       createdAt: at,
       disabledAt: null,
       signInPolicy: {},
@@ -79,6 +82,8 @@ export class MemoryStore implements IdentityStore {
     const tenant = this.#tenant(tenantId);
     if (change.signInPolicy !== undefined) tenant.signInPolicy = { ...change.signInPolicy };
     if (change.disabledAt !== undefined && tenant.disabledAt === null) tenant.disabledAt = change.disabledAt;
+    if (change.move !== undefined) tenant.move = change.move && { ...change.move };
+    if (change.customer) ({ customer: tenant.customer, kmsKeyAlias: tenant.kmsKeyAlias } = change.customer);
     await this.#audit(audit);
     return summary(tenantId, tenant);
   }
@@ -203,6 +208,7 @@ function summary(id: string, tenant: TenantRecord): TenantSummary {
     displayName: tenant.displayName,
     customer: tenant.customer,
     kmsKeyAlias: tenant.kmsKeyAlias,
+    move: tenant.move && { ...tenant.move },
     createdAt: tenant.createdAt,
     disabledAt: tenant.disabledAt,
     disabled: tenant.disabledAt !== null,

@@ -54,6 +54,7 @@ describe.each(STORE_KINDS)('admin API with the %s store', (kind) => {
         issuer: `${h.base}/t/fresh-1`,
         customer: null,
         kms_key_alias: null,
+        customer_move: null,
         status: 'active',
         sign_in_policy_overrides: {},
         created_at: expect.any(String),

@@ -48,6 +48,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (t) => `/admin/tenants/${t}/keys/${KID}/revoke`, authority: 'keys:manage' },
   { method: 'GET', path: (t) => `/admin/tenants/${t}/audit`, authority: 'audit:read' },
   { method: 'GET', path: (t) => `/admin/tenants/${t}/audit/verify`, authority: 'audit:read' },
+  { method: 'POST', path: (t) => `/admin/tenants/${t}/customer-move`, authority: 'platform:admin', body: { customer: 'Not A Customer' } },
   // Last, and the platform admin last among the callers: its allowed call really disables the
   // tenant, after which that tenant's own clients can no longer authenticate.
   { method: 'POST', path: (t) => `/admin/tenants/${t}/disable`, authority: 'platform:admin' },

@@ -7,6 +7,7 @@ import { PostgresAuditJournal } from '../audit/postgres-audit-journal';
 import { applyRotation } from '../apply-rotation';
 import type {
   ClientChange,
+  CustomerMoveState,
   IdentityStore,
   NewTenantProfile,
   RevocationPlan,
@@ -129,9 +130,19 @@ export class PostgresStore implements IdentityStore {
   async updateTenant(tenantId: string, change: TenantChange, audit?: UnchainedAuditEvent): Promise<TenantSummary> {
     return this.#transaction(async (db) => {
       const { rows } = await db.query<TenantRow>(
-        `UPDATE tenants SET sign_in_policy = COALESCE($2::jsonb, sign_in_policy), disabled_at = COALESCE(disabled_at, $3)
+        `UPDATE tenants SET sign_in_policy = COALESCE($2::jsonb, sign_in_policy), disabled_at = COALESCE(disabled_at, $3),
+                customer_move = CASE WHEN $4::boolean THEN $5::jsonb ELSE customer_move END,
+                customer = COALESCE($6, customer), kms_key_alias = COALESCE($7, kms_key_alias)
           WHERE id = $1 RETURNING *`,
-        [tenantId, change.signInPolicy === undefined ? null : JSON.stringify(change.signInPolicy), change.disabledAt ?? null],
+        [
+          tenantId,
+          change.signInPolicy === undefined ? null : JSON.stringify(change.signInPolicy),
+          change.disabledAt ?? null,
+          change.move !== undefined,
+          change.move ? JSON.stringify(change.move) : null,
+          change.customer?.customer ?? null,
+          change.customer?.kmsKeyAlias ?? null,
+        ],
       );
       if (!rows[0]) throw new TenantNotFound(tenantId);
       return tenantFromRow(rows[0]);
@@ -373,6 +384,7 @@ interface TenantRow {
   display_name: string | null;
   customer: string | null;
   kms_key_alias: string | null;
+  customer_move: CustomerMoveState | null;
   created_at: Date;
   disabled_at: Date | null;
   sign_in_policy: Record<string, number>;
@@ -384,6 +396,7 @@ function tenantFromRow(row: TenantRow): TenantSummary {
     displayName: row.display_name ?? row.id,
     customer: row.customer,
     kmsKeyAlias: row.kms_key_alias,
+    move: row.customer_move,
     createdAt: row.created_at,
     disabledAt: row.disabled_at,
     disabled: row.disabled_at !== null,
