@@ -48,7 +48,7 @@ import { DataKeyCache } from './key-providers/data-key-cache';
 import type { EncryptionContext, KeyProvider } from './key-providers/key-provider';
 import { LocalKeyProvider } from './key-providers/local-key-provider';
 import type { CustomerKey } from './personal-data/customer-keys';
-import { CustomerMove } from './personal-data/customer-move';
+import { CustomerMove } from './customer-move/customer-move';
 import { TenantProfiles } from './tenants/tenant-profiles';
 import { tokenService } from './token-service/plugin';
 import { PasswordHasher } from './users/password-hasher';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuditStore } from '../audit/audit-store';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyRotation } from '../keys/key-rotation';
-import type { CustomerMove } from '../personal-data/customer-move';
+import type { CustomerMove } from '../customer-move/customer-move';
 import type { IdentityStore } from '../store/identity-store';
 import type { IssuerUrls } from '../tenants/issuer-urls';
 import type { Provisioning } from '../tenants/provisioning';

@@ -4,8 +4,8 @@ import { TenantNotFound } from '../errors/resource-errors';
 import type { KeyProvider } from '../key-providers/key-provider';
 import type { IdentityStore } from '../store/identity-store';
 import type { Customers } from '../tenants/provisioning';
-import { indexKeyContext, userKeyContext } from './customer-keys';
-import type { SealedUserRecords } from './sealed-user';
+import { indexKeyContext, userKeyContext } from '../personal-data/customer-keys';
+import type { SealedUserRecords } from '../personal-data/sealed-user';
 
 /** Another move is in progress, or the tenant already is with that customer. */
 export class CustomerMoveRefused extends RuntimeError {
