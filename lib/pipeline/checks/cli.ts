@@ -6,11 +6,14 @@
  *                     [--issuer-base <url>] [--tenant <customer>] [--secret-id <arn>]
  *   brandstack preflight --brand <id> --stage <low|high> --region <code> [--environment <name>]   (lib/preflight/)
  *   brandstack audit verify --tenant <id> --url <runtime> [--admin-tenant <id>] [--client-id <id>] [--client-secret-file <path>]   (lib/audit-verify/)
+ *   brandstack tenant move-customer --tenant <id> --customer <id> --url <runtime> [--batch <n>]   (lib/tenant-move/)
  *
  * Exit codes: 0 every expectation held; 1 at least one VIOLATED; 2 bad input,
  * or nothing could be checked (no credentials, no network), said in one sentence.
  */
-import { AuditVerifyUsage, auditVerifyOptions, formatAuditVerification, verifyAuditTrail } from '../../audit-verify/audit-verify';
+import { AdminClientUsage } from '../../admin-client/admin-client';
+import { auditVerifyOptions, formatAuditVerification, verifyAuditTrail } from '../../audit-verify/audit-verify';
+import { moveTenant, tenantMoveOptions } from '../../tenant-move/tenant-move';
 import { BrandConfigError } from '../../config/errors';
 import { BrandRegistry, resolveTarget } from '../../config/registry';
 import { STAGE_NAMES } from '../../config/stages';
@@ -30,6 +33,7 @@ export const USAGE = [
   '       brandstack preflight --brand <id> --stage <low|high> --region <code> [--environment <name>]   (default environment: the stage)',
   '       brandstack audit verify --tenant <id> --url <runtime> [--admin-tenant <id>] [--client-id <id>] [--client-secret-file <path>]',
   '                        (else BRANDSTACK_ADMIN_CLIENT_SECRET; default client platform-admin of tenant platform)',
+  '       brandstack tenant move-customer --tenant <id> --customer <id> --url <runtime> [--batch <n>] [same credential flags as audit verify]',
 ].join('\n');
 
 export interface CliIo {
@@ -60,7 +64,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === 'smoke') return await smoke(parseFlags(rest, ['brand', 'tenant', 'base-url', 'environment', 'region', 'issuer-base', 'secret-id']), io);
     if (command === 'preflight') return await preflight(parseFlags(rest, ['brand', 'stage', 'region', 'environment']), io);
     if (command === 'audit') return await audit(rest, io);
-    throw new UsageError(command === undefined ? 'a command is required: verify, smoke, preflight or audit' : `unknown command '${command}'; commands: verify, smoke, preflight, audit`);
+    if (command === 'tenant') return await tenant(rest, io);
+    throw new UsageError(command === undefined ? 'a command is required: verify, smoke, preflight, audit or tenant' : `unknown command '${command}'; commands: verify, smoke, preflight, audit, tenant`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof BrandConfigError) {
       io.err(`brandstack: ${error.message}\n${USAGE}\n`);
@@ -173,7 +178,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   try {
     options = auditVerifyOptions(parseFlags(rest, ['tenant', 'url', 'admin-tenant', 'client-id', 'client-secret-file']), io.env);
   } catch (error) {
-    if (error instanceof AuditVerifyUsage) throw new UsageError(error.message);
+    if (error instanceof AdminClientUsage) throw new UsageError(error.message);
     throw error;
   }
   const outcome = await verifyAuditTrail(options);
@@ -181,6 +186,20 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   if (outcome.status === 'intact') io.out(text);
   else io.err(text);
   return outcome.status === 'intact' ? 0 : outcome.status === 'broken' ? 1 : 2;
+}
+
+/** `tenant move-customer`: 0 moved, 2 not (said why; running it again resumes). */
+async function tenant(args: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'move-customer') throw new UsageError('tenant needs a subcommand; allowed: move-customer');
+  let options;
+  try {
+    options = tenantMoveOptions(parseFlags(rest, ['tenant', 'customer', 'batch', 'url', 'admin-tenant', 'client-id', 'client-secret-file']), io.env);
+  } catch (error) {
+    if (error instanceof AdminClientUsage) throw new UsageError(error.message);
+    throw error;
+  }
+  return moveTenant(options, io.out, io.err);
 }
 
 function parseFlags(args: readonly string[], known: readonly string[]): Map<string, string> {
