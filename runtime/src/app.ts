@@ -185,7 +185,14 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     onStaleServed,
     onRejectedKey: (tenant, kid, why) => logger.error({ event: 'signing_key.rejected', tenant, kid, why }, 'a signing key was left out of the JWKS'),
   });
-  const clients = new ClientDirectory({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30, onStaleServed });
+  const clients = new ClientDirectory({
+    store,
+    clock,
+    cacheSeconds: options.clientCacheSeconds ?? 30,
+    onStaleServed,
+    sealer,
+    onRejectedJwks: (tenant, clientId) => logger.error({ event: 'client_jwks.rejected', tenant, client_id: clientId }, "a client's registered JWKS failed its attestation and is not used"),
+  });
   const authenticator = new ClientAuthenticator({ clients, hasher, store, clock });
   const rotation = new KeyRotation({
     store,
@@ -195,7 +202,7 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
     policy: { publicationDelaySeconds: options.publicationDelaySeconds ?? jwksMaxAgeSeconds + keyCacheSeconds, keyCacheSeconds },
   });
   const customers = options.customers ?? new Customers('local');
-  const provisioning = new Provisioning({ store, hasher, clients, keyring, rotation, clock, customers });
+  const provisioning = new Provisioning({ store, hasher, clients, keyring, rotation, clock, customers, sealer });
   const tenantProfiles = new TenantProfiles({ store, clock, cacheSeconds: options.clientCacheSeconds ?? 30 });
 
   // Personal data (issue 14): sealed under per-user data keys from each tenant's customer key.
@@ -318,6 +325,8 @@ export async function buildIdentityRuntime(options: IdentityRuntimeOptions): Pro
   // Keys from before issue 14 get their attestations (the migration path), then the platform admin.
   const attested = await rotation.attestUnattested((tenant, kid) => logger.error({ event: 'signing_key.not_attested', tenant, kid }, 'a signing key whose private half is not its public JWK was not attested'));
   if (attested > 0) logger.warn({ event: 'signing_key.attested', keys: attested }, 'signing keys from before issue 14 attested');
+  const attestedClients = await provisioning.attestUnattestedClients();
+  if (attestedClients > 0) logger.warn({ event: 'client_jwks.attested', clients: attestedClients }, 'client JWKS from before issue 14 attested');
   if (options.platformAdminClientSecret !== undefined) await bootstrapPlatformAdmin(provisioning, options.platformAdminClientSecret);
   await relay.start();
 

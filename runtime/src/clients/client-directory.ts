@@ -5,6 +5,8 @@ import type { Clock } from '../support/clock';
 import { TtlCache } from '../support/ttl-cache';
 import { isTenantId } from '../identifiers/tenant-id';
 import { CLIENT_ID } from './client-registration';
+import { jwksDocument, jwksPurpose } from './client-jwks';
+import type { SigningKeySealer } from '../keys/signing-key-sealer';
 
 /** A stored client plus what authenticating it needs, prepared once per cache load. */
 export interface KnownClient extends StoredClient {
@@ -23,7 +25,16 @@ export interface KnownClient extends StoredClient {
 export class ClientDirectory {
   readonly #cache: TtlCache<KnownClient>;
 
-  constructor(options: { store: IdentityStore; clock: Clock; cacheSeconds: number; onStaleServed?: (error: unknown) => void }) {
+  constructor(options: {
+    store: IdentityStore;
+    clock: Clock;
+    cacheSeconds: number;
+    onStaleServed?: (error: unknown) => void;
+    /** Checks registered JWKS (issue 14 §7); a JWKS that fails is not used. */
+    sealer: Pick<SigningKeySealer, 'verifyDocument'>;
+    /** Hears of a JWKS left unused because its attestation failed. */
+    onRejectedJwks?: (tenantId: string, clientId: string) => void;
+  }) {
     this.#cache = new TtlCache<KnownClient>({
       clock: options.clock,
       ttlMs: options.cacheSeconds * 1000,
@@ -34,7 +45,15 @@ export class ClientDirectory {
         const [tenantId, clientId] = JSON.parse(key) as [string, string];
         const client = await options.store.findClient(tenantId, clientId);
         if (!client) return undefined;
-        return client.jwks ? { ...client, keys: createLocalJWKSet(client.jwks as never) } : client;
+        if (!client.jwks) return client;
+        const attested =
+          client.jwksAttestation !== null && (await options.sealer.verifyDocument(client.jwksAttestation, tenantId, jwksPurpose(clientId), jwksDocument(client.jwks)));
+        if (!attested) {
+          // Written around the runtime: the client keeps its record, but no key of that JWKS verifies anything.
+          options.onRejectedJwks?.(tenantId, clientId);
+          return client;
+        }
+        return { ...client, keys: createLocalJWKSet(client.jwks as never) };
       },
     });
   }

@@ -133,6 +133,8 @@ export function registerClient(
       authorities,
       createdAt: at,
       disabledAt: null,
+      // Provisioning attests the JWKS before storing it (it holds the sealer).
+      jwksAttestation: null,
     },
     secret,
   };

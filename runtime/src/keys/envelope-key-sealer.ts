@@ -5,7 +5,7 @@ import { KeyUnsealFailed } from '../errors/operator-errors';
 import { RuntimeError } from '../errors/runtime-error';
 import type { EncryptionContext, KeyProvider } from '../key-providers/key-provider';
 import type { PublicJwk } from '../store/identity-store';
-import { publicJwkAttestationInput } from './jwk-binding';
+import { documentAttestationInput, publicJwkAttestationInput } from './jwk-binding';
 import type { KeySealer } from './key-sealer';
 import type { SigningKeySealer } from './signing-key-sealer';
 
@@ -85,6 +85,22 @@ export class EnvelopeKeySealer implements SigningKeySealer {
     }
   }
 
+  async attestDocument(tenantId: string, purpose: string, document: Buffer): Promise<Buffer> {
+    return this.#encrypt(documentContext(tenantId, purpose), documentAttestationInput(tenantId, purpose, document), Buffer.alloc(0));
+  }
+
+  async verifyDocument(attestation: Buffer, tenantId: string, purpose: string, document: Buffer): Promise<boolean> {
+    if (attestation.length === 32) return this.#options.legacy ? this.#options.legacy.verifyDocument(attestation, tenantId, purpose, document) : false;
+    try {
+      await this.#decrypt(attestation, documentContext(tenantId, purpose), documentAttestationInput(tenantId, purpose, document), purpose);
+      return true;
+    } catch (error) {
+      if (error instanceof KeyUnsealFailed) return false;
+      if (error instanceof RuntimeError && error.code === 'key_unavailable' && (error as { reason?: string }).reason === 'invalid_ciphertext') return false;
+      throw error;
+    }
+  }
+
   async #encrypt(encryptionContext: EncryptionContext, aad: Buffer, plaintext: Buffer): Promise<Buffer> {
     const dataKey = await this.#options.keys.generateDataKey(this.#options.platformKeyRef, encryptionContext);
     try {
@@ -119,6 +135,10 @@ export class EnvelopeKeySealer implements SigningKeySealer {
 /** KMS encryption context of a signing key's data keys: tenant, kid, and what it protects. */
 function context(tenantId: string, kid: string, purpose: 'private-key' | 'public-key'): EncryptionContext {
   return { 'brandstack:tenant': tenantId, 'brandstack:kid': kid, 'brandstack:purpose': `signing-${purpose}` };
+}
+
+function documentContext(tenantId: string, purpose: string): EncryptionContext {
+  return { 'brandstack:tenant': tenantId, 'brandstack:purpose': `document:${purpose}` };
 }
 
 function sealAad(tenantId: string, kid: string): Buffer {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { KeyUnsealFailed } from '../errors/operator-errors';
 import type { PublicJwk } from '../store/identity-store';
@@ -9,6 +10,11 @@ import { publicJwkOf, rsaThumbprint } from './rsa-key';
  */
 export function publicJwkAttestationInput(tenantId: string, jwk: PublicJwk): Buffer {
   return Buffer.from(`brandstack/signing-key/public/v1\0${tenantId}\0${jwk.kid}\0${rsaThumbprint(jwk.n, jwk.e)}`, 'utf8');
+}
+
+/** What a document attestation covers: tenant, purpose and the document's SHA-256. */
+export function documentAttestationInput(tenantId: string, purpose: string, document: Buffer): Buffer {
+  return Buffer.from(`brandstack/document/v1\0${tenantId}\0${purpose}\0${createHash('sha256').update(document).digest('base64url')}`, 'utf8');
 }
 
 /** The kid must be the JWK's own RFC 7638 thumbprint (keys/rsa-key.ts makes it so). */

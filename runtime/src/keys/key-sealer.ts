@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InsecureSecret, KeyUnsealFailed } from '../errors/operator-errors';
 import type { PublicJwk } from '../store/identity-store';
-import { publicJwkAttestationInput } from './jwk-binding';
+import { documentAttestationInput, publicJwkAttestationInput } from './jwk-binding';
 import type { SigningKeySealer } from './signing-key-sealer';
 
 const VERSION = 1;
@@ -77,6 +77,15 @@ export class KeySealer implements SigningKeySealer {
 
   async verify(attestation: Buffer, tenantId: string, jwk: PublicJwk): Promise<boolean> {
     const expected = await this.attest(tenantId, jwk);
+    return attestation.length === expected.length && timingSafeEqual(attestation, expected);
+  }
+
+  async attestDocument(tenantId: string, purpose: string, document: Buffer): Promise<Buffer> {
+    return createHmac('sha256', this.#macKey).update(documentAttestationInput(tenantId, purpose, document)).digest();
+  }
+
+  async verifyDocument(attestation: Buffer, tenantId: string, purpose: string, document: Buffer): Promise<boolean> {
+    const expected = await this.attestDocument(tenantId, purpose, document);
     return attestation.length === expected.length && timingSafeEqual(attestation, expected);
   }
 }

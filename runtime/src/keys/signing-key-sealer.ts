@@ -24,4 +24,11 @@ export interface SigningKeySealer {
   attest(tenantId: string, jwk: PublicJwk): Promise<Buffer>;
   /** False when the attestation is not this tenant's for exactly this JWK (or was made by another sealing key). */
   verify(attestation: Buffer, tenantId: string, jwk: PublicJwk): Promise<boolean>;
+  /**
+   * The same for any document the runtime trusts for verification, such as a private_key_jwt
+   * client's registered JWKS: `purpose` names what it is (`client-jwks:<client_id>`), so an
+   * attestation cannot be moved to another client.
+   */
+  attestDocument(tenantId: string, purpose: string, document: Buffer): Promise<Buffer>;
+  verifyDocument(attestation: Buffer, tenantId: string, purpose: string, document: Buffer): Promise<boolean>;
 }

@@ -142,6 +142,8 @@ export interface CustomerMoveState {
 /** The changes a client may undergo after creation; each member given is replaced. */
 export interface ClientChange {
   secretHash?: Buffer;
+  /** Only for a client from before issue 14 whose JWKS has none yet. */
+  jwksAttestation?: Buffer;
   authorities?: string[];
   disabledAt?: Date | null;
 }
@@ -226,6 +228,8 @@ export interface StoredClient {
   secretHash: Buffer | null;
   /** The client's public keys for private_key_jwt (RFC 7591 §2 `jwks`); null otherwise. */
   jwks: { keys: Record<string, unknown>[] } | null;
+  /** The sealer's attestation of `jwks` (issue 14 §7); a JWKS whose attestation fails authenticates nobody. */
+  jwksAttestation: Buffer | null;
   scopes: string[];
   /** Resource indicators (RFC 8707) this client may request; each becomes an `aud` value. */
   resources: string[];

@@ -142,6 +142,7 @@ export class MemoryStore implements IdentityStore {
     if (change.secretHash !== undefined) client.secretHash = Buffer.from(change.secretHash);
     if (change.authorities !== undefined) client.authorities = [...change.authorities];
     if (change.disabledAt !== undefined) client.disabledAt = change.disabledAt;
+    if (change.jwksAttestation !== undefined && client.jwksAttestation === null) client.jwksAttestation = Buffer.from(change.jwksAttestation);
     await this.#audit(audit);
     return copyClient(client);
   }
@@ -226,6 +227,7 @@ function copyClient(client: StoredClient): StoredClient {
     ...client,
     secretHash: client.secretHash && Buffer.from(client.secretHash),
     jwks: client.jwks && structuredClone(client.jwks),
+    jwksAttestation: client.jwksAttestation && Buffer.from(client.jwksAttestation),
     scopes: [...client.scopes],
     resources: [...client.resources],
     grantTypes: [...client.grantTypes],

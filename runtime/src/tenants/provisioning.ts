@@ -1,4 +1,6 @@
 import type { ClientDirectory } from '../clients/client-directory';
+import { jwksDocument, jwksPurpose } from '../clients/client-jwks';
+import type { SigningKeySealer } from '../keys/signing-key-sealer';
 import type { ClientRegistration } from '../clients/client-registration';
 import { registerClient } from '../clients/client-registration';
 import type { SecretHasher } from '../clients/secret-hasher';
@@ -32,6 +34,8 @@ export class Provisioning {
       clock: Clock;
       /** The brand's customers, and their keys' aliases. */
       customers: Customers;
+      /** Attests registered client JWKS. */
+      sealer: SigningKeySealer;
     },
   ) {}
 
@@ -74,9 +78,42 @@ export class Provisioning {
     audit?: (clientId: string) => UnchainedAuditEvent,
   ): Promise<{ client: StoredClient; secret?: string }> {
     const registered = registerClient(tenantId, registration, this.deps.hasher, new Date(this.deps.clock.now()), presetSecret);
+    // A registered JWKS verifies client assertions: attested, so a database write cannot swap it (issue 14 §7).
+    if (registered.client.jwks) {
+      registered.client.jwksAttestation = await this.deps.sealer.attestDocument(tenantId, jwksPurpose(registered.client.clientId), jwksDocument(registered.client.jwks));
+    }
     await this.deps.store.createClient(registered.client, audit?.(registered.client.clientId));
     this.deps.clients.forget(tenantId, registered.client.clientId);
     return registered;
+  }
+
+  /**
+   * The migration path for private_key_jwt clients from before issue 14: their JWKS get an
+   * attestation now, trusting the database as it is at this first start. Returns how many.
+   */
+  async attestUnattestedClients(): Promise<number> {
+    let attested = 0;
+    let after: string | undefined;
+    for (;;) {
+      const tenants = await this.deps.store.listTenants({ after, limit: 200 });
+      for (const tenant of tenants) {
+        let clientAfter: string | undefined;
+        for (;;) {
+          const clients = await this.deps.store.listClients(tenant.id, { after: clientAfter, limit: 500 });
+          for (const client of clients) {
+            if (!client.jwks || client.jwksAttestation !== null) continue;
+            const jwksAttestation = await this.deps.sealer.attestDocument(tenant.id, jwksPurpose(client.clientId), jwksDocument(client.jwks));
+            await this.deps.store.updateClient(tenant.id, client.clientId, { jwksAttestation });
+            this.deps.clients.forget(tenant.id, client.clientId);
+            attested++;
+          }
+          if (clients.length < 500) break;
+          clientAfter = clients[clients.length - 1]!.clientId;
+        }
+      }
+      if (tenants.length < 200) return attested;
+      after = tenants[tenants.length - 1]!.id;
+    }
   }
 
   /** A new generated secret replaces the old one at once (a leaked secret must stop working). Throws ClientNotFound. */

@@ -74,3 +74,40 @@ describe('a database write alone cannot plant a verification key', () => {
     expect(jwks.text).not.toContain(attacker.publicJwk.n);
   });
 });
+
+describe("a private_key_jwt client's registered JWKS cannot be swapped by a database write", () => {
+  test('the swapped JWKS authenticates nobody; the genuine one works until then', async () => {
+    const jose = await import('jose');
+    const h = await startHarness('postgres', { clientCacheSeconds: 1 });
+    try {
+      await h.createTenant('acme');
+      const genuine = await jose.generateKeyPair('RS256');
+      const forged = await jose.generateKeyPair('RS256');
+      const jwk = { ...(await jose.exportJWK(genuine.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+      const created = await h.admin('POST', '/admin/tenants/acme/clients', { client_id: 'signer', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] }, resources: ['https://api.example'] });
+      expect(created.status).toBe(201);
+      const assertion = (key: CryptoKey) =>
+        new jose.SignJWT({ jti: randomUUID() })
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setIssuer('signer')
+          .setSubject('signer')
+          .setAudience(h.issuer('acme'))
+          .setIssuedAt()
+          .setExpirationTime('1m')
+          .sign(key);
+      const token = async (key: CryptoKey) =>
+        h.form('acme', 'token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(key) });
+      expect((await token(genuine.privateKey)).status).toBe(200);
+
+      const swapped = { keys: [{ ...(await jose.exportJWK(forged.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+      await querySchema(h.schema!, `UPDATE clients SET jwks = $1 WHERE tenant_id = 'acme' AND client_id = 'signer'`, [JSON.stringify(swapped)]);
+      h.clock.advance(2);
+      const refused = await token(forged.privateKey);
+      expect(refused.status).toBe(401);
+      expect(refused.json.error).toBe('invalid_client');
+      expect(h.logs.some((l) => l.includes('client_jwks.rejected'))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -54,6 +54,7 @@ describe.each(STORE_KINDS)('%s grant store', (kind) => {
       createdAt: t0,
     authorities: [],
     disabledAt: null,
+    jwksAttestation: null,
     });
     if (store instanceof PostgresStore) {
       // Grants reference their user (deleting the user deletes them).
@@ -138,7 +139,7 @@ describe.each(STORE_KINDS)('%s grant store', (kind) => {
     });
 
     test('the database refuses a public client with a secret or with client_credentials', async () => {
-      const base = { tenantId: 't', jwks: null, scopes: [], resources: ['https://r.example'], defaultResource: 'https://r.example', accessTokenTtl: 300, redirectUris: [], postLogoutRedirectUris: [], createdAt: t0, authorities: [], disabledAt: null };
+      const base = { tenantId: 't', jwks: null, scopes: [], resources: ['https://r.example'], defaultResource: 'https://r.example', accessTokenTtl: 300, redirectUris: [], postLogoutRedirectUris: [], createdAt: t0, authorities: [], disabledAt: null, jwksAttestation: null };
       await expect(store.createClient({ ...base, clientId: 'bad1', authMethod: 'none', secretHash: randomBytes(32), grantTypes: ['authorization_code'] })).rejects.toThrow(/clients_secret_iff_secret_method/);
       await expect(store.createClient({ ...base, clientId: 'bad2', authMethod: 'none', secretHash: null, grantTypes: ['client_credentials'] })).rejects.toThrow(/clients_public_no_client_credentials/);
     });

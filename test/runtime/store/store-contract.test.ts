@@ -45,6 +45,7 @@ describe.each(STORE_KINDS)('%s store contract', (kind) => {
     createdAt: t0,
     authorities: [],
     disabledAt: null,
+    jwksAttestation: null,
   });
 
   beforeAll(async () => {

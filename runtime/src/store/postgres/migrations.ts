@@ -305,6 +305,7 @@ ALTER TABLE tenants ADD COLUMN sign_in_policy jsonb NOT NULL DEFAULT '{}';
     // plaintext columns; the CHECKs forbid a sealed row that still holds plaintext.
     sql: `
 ALTER TABLE signing_keys ADD COLUMN attestation bytea;
+ALTER TABLE clients ADD COLUMN jwks_attestation bytea;
 -- A move to another customer key (re-wrap, resumable): null when none is in progress.
 ALTER TABLE tenants ADD COLUMN customer_move jsonb;
 ALTER TABLE tenants ADD COLUMN customer text CHECK (customer ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$');

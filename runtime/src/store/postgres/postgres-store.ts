@@ -212,8 +212,8 @@ export class PostgresStore implements IdentityStore {
     try {
       await this.#transaction((db) => db.query(
         `INSERT INTO clients (tenant_id, client_id, auth_method, secret_hash, jwks, scopes, resources, default_resource, access_token_ttl, created_at,
-                              grant_types, redirect_uris, post_logout_redirect_uris, authorities, disabled_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+                              grant_types, redirect_uris, post_logout_redirect_uris, authorities, disabled_at, jwks_attestation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
           client.tenantId,
           client.clientId,
@@ -230,6 +230,7 @@ export class PostgresStore implements IdentityStore {
           client.postLogoutRedirectUris,
           client.authorities,
           client.disabledAt,
+          client.jwksAttestation,
         ],
       ), audit);
     } catch (error) {
@@ -256,9 +257,10 @@ export class PostgresStore implements IdentityStore {
     return this.#transaction(async (db) => {
       const { rows } = await db.query<ClientRow>(
         `UPDATE clients SET secret_hash = COALESCE($3, secret_hash), authorities = COALESCE($4, authorities),
-                disabled_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE disabled_at END
+                disabled_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE disabled_at END,
+                jwks_attestation = COALESCE(jwks_attestation, $7)
           WHERE tenant_id = $1 AND client_id = $2 RETURNING *`,
-        [tenantId, clientId, change.secretHash ?? null, change.authorities ?? null, change.disabledAt !== undefined, change.disabledAt ?? null],
+        [tenantId, clientId, change.secretHash ?? null, change.authorities ?? null, change.disabledAt !== undefined, change.disabledAt ?? null, change.jwksAttestation ?? null],
       );
       if (!rows[0]) throw new ClientNotFound(clientId);
       return clientFromRow(rows[0]);
@@ -411,6 +413,7 @@ function clientFromRow(row: ClientRow): StoredClient {
     authMethod: row.auth_method,
     secretHash: row.secret_hash,
     jwks: row.jwks,
+    jwksAttestation: row.jwks_attestation,
     scopes: row.scopes,
     resources: row.resources,
     defaultResource: row.default_resource,
@@ -430,6 +433,7 @@ interface ClientRow {
   auth_method: StoredClient['authMethod'];
   secret_hash: Buffer | null;
   jwks: StoredClient['jwks'];
+  jwks_attestation: Buffer | null;
   scopes: string[];
   resources: string[];
   default_resource: string;
