@@ -14,7 +14,10 @@ import {
   KeyUnsealFailed,
   UnusableDatabaseUrlFile,
 } from '../../../runtime/src/errors/operator-errors';
-import { ClientExists, InvalidClientMetadata, KeyNotYetPublished, TenantExists, TenantNotFound } from '../../../runtime/src/errors/resource-errors';
+import { ClientExists, ClientNotFound, InvalidClientMetadata, KeyNotFound, KeyNotYetPublished, TenantExists, TenantNotFound } from '../../../runtime/src/errors/resource-errors';
+import { AdminForbidden, AdminTokenInvalid } from '../../../runtime/src/errors/admin-errors';
+import { InvalidKeyProviderConfig, InvalidKeyRequest, KeyUnavailable, UnusableKeyFile } from '../../../runtime/src/errors/key-errors';
+import { PersonalDataKeyUnavailable, PersonalDataUnreadable, TenantWithoutCustomer } from '../../../runtime/src/errors/personal-data-errors';
 import { RuntimeError } from '../../../runtime/src/errors/runtime-error';
 import { planRotation } from '../../../runtime/src/keys/key-rotation';
 import { KeySealer } from '../../../runtime/src/keys/key-sealer';
@@ -60,6 +63,17 @@ describe('the coded error base', () => {
     [new InvalidStoreOptions('x'), 'invalid_store_options', 500],
     [new UnusableDatabaseUrlFile('x'), 'unusable_database_url_file', 500],
     [new IssuerBaseUnknown(), 'issuer_base_unknown', 500],
+    [new ClientNotFound('c'), 'client_not_found', 404],
+    [new KeyNotFound('k'), 'key_not_found', 404],
+    [new AdminTokenInvalid('x'), 'invalid_token', 401],
+    [new AdminForbidden('audit:read', 'x'), 'insufficient_authority', 403],
+    [new KeyUnavailable('disabled', 'alias/brandstack/acme/retail'), 'key_unavailable', 503],
+    [new InvalidKeyRequest('keyRef', 'x'), 'invalid_key_request', 500],
+    [new UnusableKeyFile('/k.json', 'x'), 'unusable_key_file', 500],
+    [new InvalidKeyProviderConfig('provider', 'x'), 'invalid_key_provider_config', 500],
+    [new PersonalDataUnreadable('email', 'x'), 'personal_data_unreadable', 500],
+    [new PersonalDataKeyUnavailable('x'), 'personal_data_unavailable', 503],
+    [new TenantWithoutCustomer('t'), 'tenant_without_customer', 409],
   ])('%p has code %s and status %d', (error, code, status) => {
     expect(error).toBeInstanceOf(RuntimeError);
     expect({ code: error.code, status: error.status }).toEqual({ code, status });

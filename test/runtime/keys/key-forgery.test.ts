@@ -86,7 +86,7 @@ describe("a private_key_jwt client's registered JWKS cannot be swapped by a data
       const jwk = { ...(await jose.exportJWK(genuine.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
       const created = await h.admin('POST', '/admin/tenants/acme/clients', { client_id: 'signer', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] }, resources: ['https://api.example'] });
       expect(created.status).toBe(201);
-      const assertion = (key: CryptoKey) =>
+      const assertion = (key: Parameters<InstanceType<typeof jose.SignJWT>['sign']>[0]) =>
         new jose.SignJWT({ jti: randomUUID() })
           .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
           .setIssuer('signer')
@@ -95,7 +95,7 @@ describe("a private_key_jwt client's registered JWKS cannot be swapped by a data
           .setIssuedAt()
           .setExpirationTime('1m')
           .sign(key);
-      const token = async (key: CryptoKey) =>
+      const token = async (key: Parameters<InstanceType<typeof jose.SignJWT>['sign']>[0]) =>
         h.form('acme', 'token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(key) });
       expect((await token(genuine.privateKey)).status).toBe(200);
 
