@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PersonalDataKeyUnavailable } from '../errors/personal-data-errors';
 import { TenantNotFound } from '../errors/resource-errors';
 import { parseFormBody } from '../oauth/form-body';
 import { signInLog } from '../sign-in-protection/sign-in-log';
@@ -255,6 +256,11 @@ function answerError(ctx: AuthorizeContext, error: FastifyError | Error, request
   }
   if (error instanceof TenantNotFound) {
     return send(reply, messagePage({ status: 404, title: 'Unknown organisation', message: `There is no organisation "${error.tenantId.slice(0, 64)}" here.` }));
+  }
+  if (error instanceof PersonalDataKeyUnavailable) {
+    // The tenant's customer key is disabled or unreachable (issue 14 §5): said plainly, and retried later; never garbage.
+    request.log.error({ err: error, tenant }, 'sign-in unavailable: the customer key is unavailable');
+    return send(reply.header('retry-after', '30'), messagePage({ status: 503, title: 'Sign-in is unavailable', message: 'Sign-in for this organisation is temporarily unavailable. Please try again later.' }));
   }
   const fastifyError = error as FastifyError;
   if (request.method === 'POST' && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500 && tenant !== undefined && isTenantId(tenant)) {
