@@ -9,7 +9,9 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { BRAND_ID, CUSTOMER_ID } from '../config/brand';
 import { parseCidr } from '../config/cidr';
+import { PLATFORM_KEY_NAME } from '../config/naming';
 import { PORTS } from '../config/ports';
 import { AUDIT_RETENTION_DAYS } from '../../runtime/src/audit-writer/audit-writer-config';
 import type { DataStoreNetworks, RuntimeSecretSources } from './contract';
@@ -78,6 +80,16 @@ export interface IdentityChartProps extends ChartProps {
   readonly hostnames?: readonly string[];
   /** AWS region, for the SDK inside the pods (KMS, Pod Identity credentials). */
   readonly region: string;
+  /**
+   * The brand id (`BRANDSTACK_BRAND`): the runtime derives each customer's key alias,
+   * `alias/brandstack/<brand>/<customer>`, and the platform key's, from it.
+   */
+  readonly brandId: string;
+  /**
+   * The brand's customers, each with its own KMS key (`BRANDSTACK_CUSTOMERS`, comma-separated):
+   * the runtime refuses a tenant bound to any other customer.
+   */
+  readonly customers: readonly string[];
   /** Fewest replicas of each service. */
   readonly minReplicas: number;
   /** Most replicas of each service. */
@@ -161,6 +173,13 @@ export class IdentityChart extends Chart {
         if (typeof parsed === 'string') throw new Error(`IdentityChart: 'dataStores.${prop}' entry '${cidr}' ${parsed}`);
       }
     }
+    if (!BRAND_ID.test(props.brandId)) throw new Error(`IdentityChart: 'brandId' must be a brand id (${BRAND_ID}); got '${props.brandId}'`);
+    if (props.customers.length === 0) throw new Error("IdentityChart: 'customers' must list at least one customer (each has a KMS key the runtime's tenants are bound to)");
+    props.customers.forEach((customer, index) => {
+      if (!CUSTOMER_ID.test(customer)) throw new Error(`IdentityChart: 'customers[${index}]' must be a customer id (${CUSTOMER_ID}); got '${customer}'`);
+      if (customer === PLATFORM_KEY_NAME) throw new Error(`IdentityChart: 'customers[${index}]' cannot be '${PLATFORM_KEY_NAME}', the platform key's name`);
+      if (props.customers.indexOf(customer) !== index) throw new Error(`IdentityChart: 'customers' lists '${customer}' more than once`);
+    });
     const days = props.auditRetentionDays;
     if (!Number.isInteger(days) || days < AUDIT_RETENTION_DAYS.min || days > AUDIT_RETENTION_DAYS.max) {
       throw new Error(`IdentityChart: 'auditRetentionDays' must be an integer from ${AUDIT_RETENTION_DAYS.min} to ${AUDIT_RETENTION_DAYS.max}, the audit writer's bounds (got ${days})`);
@@ -230,13 +249,21 @@ export class IdentityChart extends Chart {
                 SECURITY_TOPIC_ARN: props.securityTopicArn,
                 // The audit API reads the trail the audit writer fills (issue 13 §6).
                 AUDIT_MONGO_DATABASE: AUDIT_DATABASE,
+                // Issue 14: personal data under per-user data keys from the tenant's customer key, and
+                // private signing keys sealed with data keys from the brand platform key, both through
+                // AWS KMS with the service's Pod Identity role (IdentityWorkloads grants exactly these
+                // uses). `local` would keep master keys in the pod, so production never gets it.
+                PII_KEY_PROVIDER: 'kms',
+                SIGNING_KEY_SEAL: 'kms',
+                BRANDSTACK_BRAND: props.brandId,
+                BRANDSTACK_CUSTOMERS: props.customers.join(','),
               },
               // The pods wait (CreateContainerConfigError, retried by the kubelet) until the operator has written the Secret.
               ...fileOrEnv(runtimeSecret.keys),
               allowFrom: isPublic ? [ingressPeer] : [],
               // PostgreSQL (store and outbox), RabbitMQ (outbox relay, security notifications), DocumentDB (the audit API).
               egress: [stores.postgres, stores.rabbit, stores.mongo],
-              // KMS (customer keys) and SNS (security notifications).
+              // KMS (customer keys for personal data, the platform key for the signing-key seal) and SNS (security notifications).
               awsApis: true,
             };
       const service = new IdentityService(this, spec.name, {

@@ -60,6 +60,8 @@ function main(): void {
         image: `brandstack-runtime:chart-review`,
         domain: brand.domain,
         region: region.code,
+        brandId: brand.id,
+        customers: brand.customers,
         minReplicas: stage.minReplicas,
         maxReplicas: stage.maxReplicas,
         strictZoneSpread: stage.name === 'high',

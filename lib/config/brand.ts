@@ -52,10 +52,16 @@ export interface BrandConfig {
   readonly operators: BrandOperators;
 }
 
-const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-// KMS alias names allow [a-zA-Z0-9/_-]; we keep customers lower-case and DNS-like
-// because the id also appears in Kubernetes names and tags.
-const CUSTOMER_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** A brand id: part of every alias, stack and resource name. */
+export const BRAND_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/**
+ * A customer id: a DNS label (lower-case letters, digits and inner hyphens, at most 63).
+ * KMS alias names allow [a-zA-Z0-9/_-]; the id also appears in Kubernetes names and tags, and
+ * the runtime accepts exactly this form when a tenant names its customer
+ * (runtime/src/tenants/provisioning.ts CUSTOMER_ID), so a customer the brand file lists can
+ * always be onboarded. No comma: BRANDSTACK_CUSTOMERS is comma-separated.
+ */
+export const CUSTOMER_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The platform key's alias suffix; a customer with this id would collide with it. */
 
 const TOP_LEVEL_FIELDS = ['id', 'displayName', 'homeRegion', 'allowedRegions', 'defaultStage', 'customers', 'network', 'domain', 'securityContactEmail', 'database', 'dns', 'operators'];
@@ -94,7 +100,7 @@ export function parseBrand(file: string, raw: unknown): BrandConfig {
   if (customers.length === 0) fail('customers', 'must list at least one customer id');
   customers.forEach((customer, index) => {
     if (!CUSTOMER_ID.test(customer)) {
-      fail(`customers[${index}]`, `'${customer}' cannot appear in a KMS key alias: use 1-63 lower-case letters, digits, '_' and '-', starting with a letter or digit`);
+      fail(`customers[${index}]`, `'${customer}' cannot be a customer id (in its KMS key alias and for the runtime): use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
     }
     if (customer === PLATFORM_KEY_NAME) fail(`customers[${index}]`, `'${customer}' is reserved: alias/brandstack/<brand>/${PLATFORM_KEY_NAME} is the brand platform key`);
   });

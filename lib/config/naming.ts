@@ -90,6 +90,53 @@ export const BRAND_TAGS = {
  */
 export const CUSTOMER_ENCRYPTION_CONTEXT_KEY = 'brandstack:customer';
 
+/** The encryption-context keys the runtime names its own uses with: tenant, signing key id, purpose. */
+export const RUNTIME_CONTEXT_KEYS = { tenant: 'brandstack:tenant', kid: 'brandstack:kid', purpose: 'brandstack:purpose' } as const;
+
+/** One shape of encryption context under which the runtime uses the platform key directly. */
+export interface PlatformKeyContext {
+  /** What the runtime seals or attests under it. */
+  readonly use: string;
+  /** Exactly the keys the context has. */
+  readonly keys: readonly string[];
+  /** The `brandstack:purpose` values it carries, as IAM StringLike patterns. */
+  readonly purposes: readonly string[];
+}
+
+/**
+ * The encryption contexts of the runtime's seal (SIGNING_KEY_SEAL=kms,
+ * runtime/src/keys/envelope-key-sealer.ts): data keys from the brand platform key, each under
+ * one of these shapes. The runtime's role may use the platform key directly only with exactly
+ * one of them (BrandKeys.grantSigningKeySeal), so it cannot decrypt what AWS services encrypt
+ * under the platform key with their own contexts. A new shape in the runtime needs a line here.
+ */
+export const SIGNING_KEY_SEAL_CONTEXTS: readonly PlatformKeyContext[] = [
+  {
+    use: 'private signing keys and public JWK attestations',
+    keys: [RUNTIME_CONTEXT_KEYS.tenant, RUNTIME_CONTEXT_KEYS.kid, RUNTIME_CONTEXT_KEYS.purpose],
+    purposes: ['signing-private-key', 'signing-public-key'],
+  },
+  {
+    use: 'document attestations (client JWKS)',
+    keys: [RUNTIME_CONTEXT_KEYS.tenant, RUNTIME_CONTEXT_KEYS.purpose],
+    purposes: ['document:*'],
+  },
+];
+
+/**
+ * The encryption context of the runtime's personal-data keys under a customer key (issue 14):
+ * per-user data keys carry customer, tenant and user; a tenant's blind-index key carries
+ * customer, tenant and `purpose: blind-index`. The customer key's policy checks only the
+ * customer pair ({@link CUSTOMER_ENCRYPTION_CONTEXT_KEY}); the others bind each wrapped key to
+ * its tenant and user (KMS refuses Decrypt under any other context).
+ */
+export const PERSONAL_DATA_CONTEXT_KEYS = {
+  customer: CUSTOMER_ENCRYPTION_CONTEXT_KEY,
+  tenant: RUNTIME_CONTEXT_KEYS.tenant,
+  user: 'brandstack:user',
+  purpose: RUNTIME_CONTEXT_KEYS.purpose,
+} as const;
+
 /** The environment whose stacks also serve the brand's public name (latency-routed across its regions). */
 export const PRODUCTION_ENVIRONMENT = 'prod';
 

@@ -199,7 +199,7 @@ export class BrandStack extends Stack {
     this.identity = new IdentityWorkloads(this, 'Identity', {
       cluster: this.cluster,
       runtimeSecrets: this.runtimeSecrets,
-      customerKeys: this.keys,
+      keys: this.keys,
       domain: issuerHost(props.target),
       hostnames: this.dns.names,
       minReplicas: stage.minReplicas,

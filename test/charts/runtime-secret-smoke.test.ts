@@ -14,6 +14,8 @@ const props: IdentityChartProps = {
   image: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/runtime:abc',
   domain: 'id.acme.example.com',
   region: 'eu-central-1',
+  brandId: 'acme',
+  customers: ['acme-retail', 'globex'],
   minReplicas: 2,
   maxReplicas: 6,
   dataStores: { postgresCidrs: ['10.10.204.0/22'], mongoCidr: '10.11.0.0/20', rabbitCidr: '10.12.0.0/20' },

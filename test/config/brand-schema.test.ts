@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseBrand } from '../../lib/config/brand';
+import { CUSTOMER_ID, parseBrand } from '../../lib/config/brand';
+import { CUSTOMER_ID as RUNTIME_CUSTOMER_ID } from '../../runtime/src/tenants/provisioning';
 import { BrandConfigError } from '../../lib/config/errors';
 
 const FILE = 'brands/acme.json';
@@ -67,6 +68,17 @@ describe('brand schema', () => {
     expectRefused((b) => (b.customers = []), "'customers'", 'at least one');
     expectRefused((b) => (b.customers = ['globex', 'platform']), "'customers[1]'", 'reserved');
     expectRefused((b) => (b.customers = ['Globex']), "'customers[0]'", 'KMS key alias');
+  });
+
+  test('customer ids: only what the runtime accepts when a tenant names its customer (no underscore, comma or edge hyphen)', () => {
+    for (const bad of ['acme_retail', 'acme,retail', 'acme-', '-acme', 'a'.repeat(64)]) {
+      expectRefused((b) => (b.customers = [bad]), "'customers[0]'", "use 1-63 lower-case letters, digits and '-'");
+    }
+  });
+
+  test("the brand file's customer id rule and the runtime's are the same rule", () => {
+    const samples = ['a', '0', 'acme-retail', 'a1-b2', 'acme_retail', 'Acme', 'acme-', '-acme', 'a--b', 'a'.repeat(63), 'a'.repeat(64), 'a b', 'a,b', ''];
+    for (const sample of samples) expect([sample, CUSTOMER_ID.test(sample)]).toEqual([sample, RUNTIME_CUSTOMER_ID.test(sample)]);
   });
 
   test('CIDRs: malformed, host bits, public VPC ranges', () => {

@@ -1,5 +1,5 @@
 import { RABBITMQ_AWS_OWNED_KEY_REASON } from '../../lib/constructs/data/rabbit-broker';
-import { buildPosture, postureFacts, TemplateView, type CfnTemplate, type PostureRule } from '../../lib/posture';
+import { buildPosture, postureFacts, renderPosture, TemplateView, type CfnTemplate, type PostureFacts, type PostureRule } from '../../lib/posture';
 import { ENCRYPTION_EXCEPTION_METADATA } from '../../lib/posture/exceptions';
 import { keyLabel } from '../../lib/posture/naming';
 import { DatabaseClustersInBackupPlan } from '../../lib/posture/rules/backups/database-clusters-in-backup-plan';
@@ -12,7 +12,7 @@ import { KeyRotationEnabled } from '../../lib/posture/rules/keys/key-rotation-en
 import { KeySpecSymmetricDefault } from '../../lib/posture/rules/keys/key-spec-symmetric-default';
 import { DataServicesNotPublic } from '../../lib/posture/rules/network/data-services-not-public';
 import { EXAMPLE_TARGETS, synthTarget } from '../helpers/synth';
-import { factsOf } from './facts';
+import { copyOf, factsOf } from './facts';
 
 const TAGS = [{ Key: 'brandstack:brand', Value: 'acme' }];
 
@@ -117,6 +117,49 @@ describe.each(EXAMPLE_TARGETS)('encryption of BrandStack $brand/$stage', (target
     // acme chose provisioned Aurora for high; everything else is Serverless v2.
     const provisioned = target.brand === 'acme' && high;
     template.allResourcesProperties('AWS::RDS::DBInstance', { DBInstanceClass: provisioned ? 'db.r7g.large' : 'db.serverless' });
+  });
+});
+
+describe.each(EXAMPLE_TARGETS)("the runtime's keys in the posture of BrandStack $brand/$stage", (target) => {
+  test("each customer's personal data is wrapped by that customer's key, under its own context; signing keys are sealed under the platform key", () => {
+    const facts = factsOf(target);
+    const posture = buildPosture({ stackName: 'Test', region: 'eu-central-1', template: new TemplateView(synthTarget(target).json) }).encryption;
+    const customers = facts.runtimeKeys.customerKeys.map((k) => k.customer);
+    expect(customers.length).toBeGreaterThan(1);
+    expect(Object.keys(posture.personalData)).toEqual(customers);
+    for (const customer of customers) {
+      const line = posture.personalData[customer]!;
+      expect(line.startsWith(`alias/brandstack/${target.brand}/${customer}: per-user data keys (encryption context brandstack:customer, brandstack:tenant, brandstack:user)`)).toBe(true);
+      expect(line).toContain(`wrapped by identity/token-service (PII_KEY_PROVIDER=kms): kms:GenerateDataKey, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo only with brandstack:customer=${customer}`);
+    }
+    expect(posture.signingKeys).toEqual({
+      'identity/token-service': [
+        `SIGNING_KEY_SEAL=kms: private signing keys sealed, and public JWKs and client JWKS attested, with data keys of alias/brandstack/${target.brand}/platform:`,
+        'kms:GenerateDataKey, kms:Decrypt only with encryption context brandstack:purpose like signing-private-key|signing-public-key, only with encryption context keys exactly brandstack:kid, brandstack:purpose, brandstack:tenant;',
+        'kms:GenerateDataKey, kms:Decrypt only with encryption context brandstack:purpose like document:*, only with encryption context keys exactly brandstack:purpose, brandstack:tenant;',
+        'kms:DescribeKey; KEY_ENCRYPTION_KEY delivered to open signing keys sealed before (v1)',
+      ].join(' '),
+    });
+    // The audit writer has no role and sets neither provider: it handles no key.
+    expect(facts.runtimeKeys.workloads.map((w) => w.workload)).toEqual(['identity/token-service']);
+  });
+
+  test('a weaker setting shows in the posture: the local providers, an unlisted customer, a listed customer without a key, a seal under any context', () => {
+    const facts = copyOf(factsOf(target));
+    const runtime = facts.runtimeKeys.workloads[0]!;
+    const [first, ...rest] = facts.runtimeKeys.customerKeys.map((k) => k.customer);
+    runtime.customers = [...rest, 'initech'];
+    runtime.signingKeySeal = 'local';
+    let posture = renderPosture(facts as PostureFacts).encryption;
+    expect(posture.personalData[first!]).toContain(`BRANDSTACK_CUSTOMERS does NOT list ${first}, so its tenants cannot be onboarded`);
+    expect(posture.personalData.initech).toBe('NO customer key in this stack, yet BRANDSTACK_CUSTOMERS of identity/token-service lists it');
+    expect(posture.signingKeys['identity/token-service']).toMatch(/^SIGNING_KEY_SEAL=local: private signing keys NOT sealed under KMS/);
+    runtime.personalDataProvider = 'local';
+    runtime.signingKeySeal = 'kms';
+    for (const use of runtime.platformKeyUse) use.conditions = [];
+    posture = renderPosture(facts as PostureFacts).encryption;
+    expect(posture.personalData[rest[0]!]).toContain('identity/token-service: PII_KEY_PROVIDER=local, so NOT under this key (master keys held in the pod)');
+    expect(posture.signingKeys['identity/token-service']).toContain('kms:GenerateDataKey, kms:Decrypt with ANY encryption context');
   });
 });
 

@@ -12,16 +12,31 @@ import { IdentityChart, type IdentityServiceSpec } from '../../charts/identity-c
 import type { BrandCluster } from './brand-cluster';
 import type { RuntimeSecrets } from './runtime-secrets';
 
-/** What the workloads need from the brand's keys: envelope encryption with the customer keys, nothing else. */
-export interface CustomerKeyAccess {
+/**
+ * What the runtime needs from the brand's keys (BrandKeys), nothing else: envelope encryption
+ * of personal data with the customer keys, and the signing-key seal with the platform key.
+ */
+export interface RuntimeKeyAccess {
+  /** The brand id in the keys' aliases: BRANDSTACK_BRAND. */
+  readonly brandId: string;
+  /**
+   * The customers with a key, in brand-file order: BRANDSTACK_CUSTOMERS. Read from the keys, so
+   * the runtime accepts exactly the customers whose keys its role may use.
+   */
+  readonly customers: readonly string[];
   grantCustomerEnvelopeEncryption(grantee: iam.IGrantable): void;
+  grantSigningKeySeal(grantee: iam.IGrantable): void;
 }
 
 export interface IdentityWorkloadsProps {
   /** The cluster, with its ingress controller and mesh. */
   readonly cluster: BrandCluster;
-  /** The brand's customer keys; each service's role may use them and no other key. */
-  readonly customerKeys: CustomerKeyAccess;
+  /**
+   * The brand's keys: each service's role may use the customer keys, each only with its
+   * customer's encryption context, and the platform key only to seal signing keys (and through
+   * SNS, for the security topic).
+   */
+  readonly keys: RuntimeKeyAccess;
   /**
    * The runtime's secrets in Secrets Manager. The cluster's secrets operator is granted read
    * access to exactly these and writes them into the namespace as the runtime Secret.
@@ -98,6 +113,8 @@ export class IdentityWorkloads extends Construct {
       domain: props.domain,
       hostnames: props.hostnames,
       region: Stack.of(this).region,
+      brandId: props.keys.brandId,
+      customers: props.keys.customers,
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,
       strictZoneSpread: props.strictZoneSpread,
@@ -129,9 +146,10 @@ export class IdentityWorkloads extends Construct {
             conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnEquals: { 'aws:SourceArn': cluster.clusterArn } },
           }),
         ),
-        description: `Identity service ${service.name}: envelope encryption with the brand's customer keys; publishes security events`,
+        description: `Identity service ${service.name}: personal data under the brand's customer keys; signing keys sealed under its platform key; publishes security events`,
       });
-      props.customerKeys.grantCustomerEnvelopeEncryption(role);
+      props.keys.grantCustomerEnvelopeEncryption(role);
+      props.keys.grantSigningKeySeal(role);
       grantSecurityEventPublish(props.securityTopic, role);
       const association = new eks.CfnPodIdentityAssociation(this, `PodIdentity-${service.name}`, {
         clusterName: cluster.clusterName,

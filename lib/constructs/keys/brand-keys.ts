@@ -2,10 +2,25 @@ import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { CUSTOMER_ENCRYPTION_CONTEXT_KEY, keyAlias, PLATFORM_KEY_NAME, platformKeyAlias } from '../../config/naming';
+import { CUSTOMER_ENCRYPTION_CONTEXT_KEY, keyAlias, PLATFORM_KEY_NAME, platformKeyAlias, RUNTIME_CONTEXT_KEYS, SIGNING_KEY_SEAL_CONTEXTS } from '../../config/naming';
 
-/** Re-exported: the constructs' callers name the context key through the keys construct. */
-export { CUSTOMER_ENCRYPTION_CONTEXT_KEY };
+/** Re-exported: the constructs' callers name the context keys through the keys construct. */
+export { CUSTOMER_ENCRYPTION_CONTEXT_KEY, RUNTIME_CONTEXT_KEYS, SIGNING_KEY_SEAL_CONTEXTS };
+
+/**
+ * What the runtime does with a customer key, each only under that customer's encryption context:
+ * - GenerateDataKey: a new per-user or blind-index data key;
+ * - Decrypt: a stored (wrapped) data key;
+ * - ReEncryptFrom / ReEncryptTo: the re-wrap command moves a tenant's wrapped keys from one
+ *   customer key to another inside KMS. KMS authorizes ReEncrypt twice, as kms:ReEncryptFrom on
+ *   the source key and as kms:ReEncryptTo on the destination key, each in that key's policy
+ *   (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html, "Required permissions").
+ *   Both are named, not `kms:ReEncrypt*`, so no future action is picked up by a wildcard.
+ */
+const CUSTOMER_KEY_USE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+
+/** What the signing-key seal does with the platform key: seal a new private key, open a stored one. */
+const SIGNING_KEY_SEAL_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 /**
  * What a key administrator may do with a customer key: the key administrators
@@ -96,7 +111,8 @@ export interface BrandKeysProps {
  * - platform key: the AWS default (account root `kms:*`, which delegates to IAM)
  *   because many AWS services use it on behalf of many roles (RDS, DocumentDB,
  *   Secrets Manager, AWS Backup, EBS, EKS); each role still needs an IAM grant
- *   from a `grant*()` call. Plus CloudWatch Logs of this account and region.
+ *   from a `grant*()` call (the runtime's: {@link grantSigningKeySeal}). Plus
+ *   CloudWatch Logs of this account and region.
  * - customer keys: what each statement allows, and nothing else.
  *   - Use: only the principals given {@link grantCustomerEnvelopeEncryption},
  *     each by name, only with that customer's encryption context. An IAM
@@ -113,12 +129,15 @@ export interface BrandKeysProps {
  *     (`keyAdministrators`) to keep it to a few roles.
  */
 export class BrandKeys extends Construct {
-  /** Encrypts the brand's infrastructure state. */
+  /** The brand id in every alias. */
+  readonly brandId: string;
+  /** Encrypts the brand's infrastructure state, and seals the runtime's signing keys. */
   readonly platformKey: kms.Key;
   private readonly customerKeys = new Map<string, kms.Key>();
 
   constructor(scope: Construct, id: string, props: BrandKeysProps) {
     super(scope, id);
+    this.brandId = props.brandId;
     const days = props.deletionWindow.toDays();
     if (days < 7 || days > 30) {
       throw new Error(`BrandKeys: 'deletionWindow' must be 7 to 30 days (KMS PendingWindowInDays); got ${days}`);
@@ -205,11 +224,23 @@ export class BrandKeys extends Construct {
   }
 
   /**
-   * Lets `grantee` envelope-encrypt with every customer key (or the listed
-   * ones): GenerateDataKey for new data and Decrypt for stored data keys, both
-   * only with the encryption context `{ "brandstack:customer": "<id>" }` of
-   * that key's customer; DescribeKey to resolve aliases. Granted in each key's
-   * policy, since the keys do not delegate use to IAM.
+   * Lets `grantee` envelope-encrypt with every customer key (or the listed ones):
+   * GenerateDataKey for new data keys, Decrypt for stored ones, and ReEncryptFrom /
+   * ReEncryptTo to move wrapped keys between customer keys ({@link CUSTOMER_KEY_USE_ACTIONS}),
+   * all only with the encryption context `{ "brandstack:customer": "<id>" }` of that key's
+   * customer (StringEquals on `kms:EncryptionContext:brandstack:customer`:
+   * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context).
+   * Other pairs (tenant, user, purpose) may be added by the caller, and are bound into each
+   * ciphertext by KMS. DescribeKey to resolve aliases and check the key state. Granted in each
+   * key's policy, since the keys do not delegate use to IAM.
+   *
+   * A ReEncrypt from customer A's key to customer B's key needs A's statement
+   * (kms:ReEncryptFrom) and B's (kms:ReEncryptTo). The KMS documentation says the condition
+   * keys apply to ReEncrypt but not which of its two contexts each authorization checks; this
+   * grant relies on the source context (`brandstack:customer=A`) being checked on the source key
+   * and the destination context (`brandstack:customer=B`) on the destination key. The re-wrap
+   * command should confirm that in the account with a ReEncrypt `DryRun` before it moves keys
+   * (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html#KMS-ReEncrypt-request-DryRun).
    *
    * @returns one grant combining the key-policy statements of every key
    */
@@ -217,17 +248,16 @@ export class BrandKeys extends Construct {
     if (customers.length === 0) throw new Error(`BrandKeys: grantCustomerEnvelopeEncryption needs at least one customer; customers: ${this.customers.join(', ')}`);
     const grants = customers.flatMap((customer) => {
       const key = this.keyOf(customer);
-      const envelope = ['kms:GenerateDataKey', 'kms:Decrypt'];
       const describe = ['kms:DescribeKey'];
       return [
         iam.Grant.addStatementToResourcePolicy({
           grantee,
-          actions: envelope,
+          actions: CUSTOMER_KEY_USE_ACTIONS,
           resourceArns: [key.keyArn],
           resource: key,
           statement: new iam.PolicyStatement({
             principals: [grantee.grantPrincipal],
-            actions: envelope,
+            actions: CUSTOMER_KEY_USE_ACTIONS,
             resources: ['*'],
             conditions: { StringEquals: { [`kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`]: customer } },
           }),
@@ -243,6 +273,47 @@ export class BrandKeys extends Construct {
       ];
     });
     return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  /**
+   * Lets `grantee` seal private signing keys and attest public JWKs and documents with data keys
+   * from the platform key (SIGNING_KEY_SEAL=kms): GenerateDataKey and Decrypt, one statement per
+   * context shape of {@link SIGNING_KEY_SEAL_CONTEXTS}, each only when the request's encryption
+   * context has exactly that shape's keys, all present, and a `brandstack:purpose` of that shape;
+   * DescribeKey (no context) for the readiness check.
+   *
+   * Why these conditions: the platform key also encrypts the brand's secrets, volumes, logs and
+   * backups, and AWS services call it with their own contexts (`aws:logs:arn`, `SecretARN`,
+   * `aws:ebs:id`, ...). `ForAllValues:StringEquals` on `kms:EncryptionContextKeys` refuses any
+   * other key in the request; the `Null` tests and the purpose's `StringLike` require every key,
+   * since ForAllValues alone also matches a request with no context at all
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context-keys;
+   * the "require particular pairs and exclude all others" pattern of
+   * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context-many).
+   * The tenant and kid values are the runtime's to choose, so they are not pinned; the purpose
+   * is, so the role cannot use the platform key for anything but the seal.
+   *
+   * An identity policy on the grantee, not a key-policy statement: the platform key's policy
+   * gives the account root `kms:*`, which delegates use to IAM policies
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam),
+   * and requires no encryption context itself.
+   */
+  grantSigningKeySeal(grantee: iam.IGrantable): iam.Grant {
+    const purposeKey = RUNTIME_CONTEXT_KEYS.purpose;
+    const seals = SIGNING_KEY_SEAL_CONTEXTS.map((shape) =>
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: SIGNING_KEY_SEAL_ACTIONS,
+        resourceArns: [this.platformKey.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...shape.keys] },
+          StringLike: { [`kms:EncryptionContext:${purposeKey}`]: [...shape.purposes] },
+          Null: Object.fromEntries(shape.keys.filter((k) => k !== purposeKey).map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
+        },
+      }),
+    );
+    const describe = iam.Grant.addToPrincipal({ grantee, actions: ['kms:DescribeKey'], resourceArns: [this.platformKey.keyArn] });
+    return [...seals, describe].reduce((all, grant) => all.combine(grant));
   }
 
   /** The named administrators plus the deployer, or the account root. */

@@ -1,11 +1,16 @@
 /**
  * Encryption lines: keys by alias; which key encrypts each stateful resource
  * (its alias, `aws-owned (reason: ...)`, `aws-managed alias/aws/<service> (reason: ...)`
- * or `unencrypted`); TLS per data service; backups; what AWS keeps outside the stack.
+ * or `unencrypted`); TLS per data service; backups; what AWS keeps outside the stack;
+ * per customer, the key that wraps that customer's personal data in the runtime, and the
+ * key that seals the runtime's signing keys, each with the context its grant requires.
  */
-import { ACCOUNT_ROOT, actionMatches, grantsOnlyForAwsResources } from '../facts/encryption/keys';
+import { PERSONAL_DATA_CONTEXT_KEYS } from '../../config/naming';
+import { encryptionContextText } from '../facts/encryption/context-conditions';
+import { ACCOUNT_ROOT, actionMatches, cryptographicOperationsAllowed, grantsOnlyForAwsResources } from '../facts/encryption/keys';
 import { keyLabel } from '../naming';
 import type { AtRestProtection, BackupFacts, BackupRuleFacts, EncryptionFacts, KeyFacts, KeyPolicyStatementFacts, StatefulResourceFacts, TransitFacts } from '../facts/encryption';
+import type { CustomerKeyUseFacts, PlatformKeyUseFacts, RuntimeKeyFacts, RuntimeKeyWorkloadFacts } from '../facts/runtime-keys';
 
 export interface EncryptionPosture {
   /** Each KMS key by alias: what it is for and how it is kept. */
@@ -18,6 +23,13 @@ export interface EncryptionPosture {
   readonly backups: Record<string, string>;
   /** Stateful things AWS services create outside the stack, and how they are encrypted. */
   readonly outsideTheStack: string[];
+  /**
+   * Per customer: the key that protects that customer's personal data in the identity runtime
+   * (per-user data keys wrapped by the customer key), and which workload wraps them under which context.
+   */
+  readonly personalData: Record<string, string>;
+  /** Per workload that seals signing keys: the key the private signing keys are sealed under, and under which context. */
+  readonly signingKeys: Record<string, string>;
 }
 
 const sorted = (entries: Array<[string, string]>): Record<string, string> => Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
@@ -152,7 +164,51 @@ const OUTSIDE = {
     '/aws/amazonmq/broker/<broker-id>/general: created by Amazon MQ, which assigns the broker id at creation, so the group cannot be created beforehand with a CMK; CloudWatch Logs default encryption',
 };
 
-export function renderEncryption(facts: EncryptionFacts): EncryptionPosture {
+const { customer: CUSTOMER, tenant: TENANT, user: USER, purpose: PURPOSE } = PERSONAL_DATA_CONTEXT_KEYS;
+
+/** A key-policy or IAM statement's actions, and for cryptographic ones the context it requires. */
+function useText(actions: readonly string[], context: string): string {
+  return cryptographicOperationsAllowed(actions).length ? `${actions.join(', ')} ${context}` : actions.join(', ');
+}
+
+const customerUseText = (u: CustomerKeyUseFacts) => useText(u.actions, u.customerContext === undefined ? 'WITHOUT the customer encryption context' : `only with ${CUSTOMER}=${u.customerContext}`);
+
+const platformUseText = (u: PlatformKeyUseFacts) => useText(u.actions, encryptionContextText(u.conditions) || 'with ANY encryption context');
+
+/** Who wraps one customer's personal data, with which key and under which context. */
+function personalDataText(customer: string, key: RuntimeKeyFacts['customerKeys'][number]['key'], workloads: readonly RuntimeKeyWorkloadFacts[]): string {
+  const concerned = workloads.filter((w) => w.customerKeyUse.some((u) => u.customer === customer) || (w.personalDataProvider !== undefined && (w.customers?.includes(customer) ?? false)));
+  if (concerned.length === 0) return `${keyLabel(key)}: NO workload wraps this customer's personal data with it`;
+  const byWorkload = concerned.map((w) => {
+    if (w.personalDataProvider !== 'kms') return `${w.workload}: PII_KEY_PROVIDER=${w.personalDataProvider ?? 'unset'}, so NOT under this key (master keys held in the pod)`;
+    const listed = w.customers?.includes(customer) ? '' : `; BRANDSTACK_CUSTOMERS does NOT list ${customer}, so its tenants cannot be onboarded`;
+    const uses = w.customerKeyUse.filter((u) => u.customer === customer).map(customerUseText);
+    return `wrapped by ${w.workload} (PII_KEY_PROVIDER=kms${listed}): ${uses.join('; ') || 'NO use granted by the key policy'}`;
+  });
+  return [
+    `${keyLabel(key)}: per-user data keys (encryption context ${CUSTOMER}, ${TENANT}, ${USER}) and per-tenant blind-index keys (${CUSTOMER}, ${TENANT}, ${PURPOSE}=blind-index)`,
+    ...byWorkload,
+  ].join('; ');
+}
+
+/** Where one workload seals its private signing keys. */
+function signingKeyText(w: RuntimeKeyWorkloadFacts, platformKey: RuntimeKeyFacts['platformKey']): string {
+  const legacy = w.legacyKeyEncryptionKey ? 'KEY_ENCRYPTION_KEY delivered to open signing keys sealed before (v1)' : 'no KEY_ENCRYPTION_KEY: signing keys sealed before (v1) cannot be opened';
+  if (w.signingKeySeal !== 'kms') return `SIGNING_KEY_SEAL=${w.signingKeySeal ?? 'unset'}: private signing keys NOT sealed under KMS; ${legacy}`;
+  const uses = w.platformKeyUse.map(platformUseText);
+  const key = platformKey ? keyLabel(platformKey) : 'the platform key (NOT in this stack)';
+  return `SIGNING_KEY_SEAL=kms: private signing keys sealed, and public JWKs and client JWKS attested, with data keys of ${key}: ${uses.join('; ') || 'the role may NOT use it directly, so sealing fails'}; ${legacy}`;
+}
+
+/** Customers a workload's BRANDSTACK_CUSTOMERS lists that have no customer key in the stack. */
+function keylessCustomers(runtimeKeys: RuntimeKeyFacts): Array<{ customer: string; workloads: string[] }> {
+  const keyed = new Set(runtimeKeys.customerKeys.map((k) => k.customer));
+  const listed = [...new Set(runtimeKeys.workloads.flatMap((w) => w.customers ?? []))].filter((c) => !keyed.has(c));
+  return listed.map((customer) => ({ customer, workloads: runtimeKeys.workloads.filter((w) => w.customers?.includes(customer)).map((w) => w.workload) }));
+}
+
+export function renderEncryption(facts: EncryptionFacts, runtimeKeys: RuntimeKeyFacts): EncryptionPosture {
+  const sealers = runtimeKeys.workloads.filter((w) => w.signingKeySeal !== undefined || w.platformKeyUse.some((u) => cryptographicOperationsAllowed(u.actions).length > 0));
   return {
     keys: sorted(facts.keys.map((k) => [keyLabel(k.key), keyText(k)])),
     atRest: sorted(facts.atRest.map((r) => [resourceName(r), atRestText(r)])),
@@ -163,5 +219,10 @@ export function renderEncryption(facts: EncryptionFacts): EncryptionPosture {
         ? `/aws/lambda/<function>: created by Lambda at first invocation for ${o.functions} function(s) without a log group in the stack (CDK custom-resource handlers); CloudWatch Logs default encryption`
         : OUTSIDE[o.kind],
     ),
+    personalData: Object.fromEntries([
+      ...runtimeKeys.customerKeys.map(({ customer, key }) => [customer, personalDataText(customer, key, runtimeKeys.workloads)]),
+      ...keylessCustomers(runtimeKeys).map(({ customer, workloads }) => [customer, `NO customer key in this stack, yet BRANDSTACK_CUSTOMERS of ${workloads.join(', ')} lists it`]),
+    ]),
+    signingKeys: sorted(sealers.map((w) => [w.workload, signingKeyText(w, runtimeKeys.platformKey)])),
   };
 }

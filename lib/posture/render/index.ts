@@ -27,7 +27,7 @@ export function renderPosture(facts: PostureFacts): Posture {
   return {
     placement: renderPlacement(facts.placement),
     network: renderNetwork(facts.network),
-    encryption: renderEncryption(facts.encryption),
+    encryption: renderEncryption(facts.encryption, facts.runtimeKeys),
     cluster: renderCluster(facts.cluster),
   };
 }

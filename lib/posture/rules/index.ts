@@ -29,6 +29,9 @@ import { CustomerKeysNotUsableByAccountRoot } from './keys/customer-keys-not-usa
 import { KeyRotationEnabled } from './keys/key-rotation-enabled';
 import { KeySpecSymmetricDefault } from './keys/key-spec-symmetric-default';
 import { KeysAliasedForBrand } from './keys/keys-aliased-for-brand';
+import { PersonalDataUnderCustomerKeys } from './keys/personal-data-under-customer-keys';
+import { PlatformKeyUsedDirectlyOnlyToSealSigningKeys } from './keys/platform-key-used-directly-only-to-seal-signing-keys';
+import { SigningKeysSealedUnderPlatformKey } from './keys/signing-keys-sealed-under-platform-key';
 import { DataServicesNotPublic } from './network/data-services-not-public';
 import { DefaultSecurityGroupsRestricted } from './network/default-security-groups-restricted';
 import { Imdsv2Required } from './network/imdsv2-required';
@@ -82,6 +85,9 @@ export const ALL_RULES: readonly PostureRule[] = [
   KeyRotationEnabled,
   KeySpecSymmetricDefault,
   KeysAliasedForBrand,
+  PersonalDataUnderCustomerKeys,
+  PlatformKeyUsedDirectlyOnlyToSealSigningKeys,
+  SigningKeysSealedUnderPlatformKey,
   DataServicesNotPublic,
   DefaultSecurityGroupsRestricted,
   Imdsv2Required,

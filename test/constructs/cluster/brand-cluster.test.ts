@@ -92,7 +92,7 @@ describe.each([
     expect(ingress[0]).toMatch(/internet-facing eks.amazonaws.com\/nlb, TLS on port 443 with ACM certificate for \S+ \(DNS validation\), policy ELBSecurityPolicy-TLS13-1-2-2021-06, proxy protocol v2/);
   });
 
-  test('the service role may use only the customer keys, by key policy; its one IAM policy publishes security events (identity-workloads.test.ts)', () => {
+  test('the service role may use only the customer keys, by key policy; its one IAM policy seals signing keys and publishes security events (identity-workloads.test.ts)', () => {
     const { json, template } = synthesized();
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'identity', ServiceAccount: 'token-service' });
     const roleId = Object.keys(json.Resources).find((id) => id.startsWith('IdentityRoletokenservice'))!;
@@ -114,12 +114,17 @@ describe.each([
     for (const id of keysNamingRole) expect(id).toMatch(/^KeysCustomer/);
     const policies = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`));
     const actions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
-    expect(actions).toEqual(['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt']);
-    // The key actions of that policy reach the platform key only through SNS: no customer key, no direct use.
+    expect(actions).toEqual(['kms:GenerateDataKey', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey', 'sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt']);
+    // The key actions of that policy reach the platform key only, never a customer key; they use it
+    // only through SNS, or directly under one of the seal's contexts (exactly its keys).
     const keyStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    expect(keyStatements).toHaveLength(4);
     for (const statement of keyStatements) {
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [platformKey(), 'Arn'] });
-      expect(Object.keys(statement.Condition.StringEquals)).toEqual(['kms:ViaService']);
+      if (statement.Action === 'kms:DescribeKey') continue;
+      const viaSns = statement.Condition.StringEquals !== undefined && Object.keys(statement.Condition).length === 1 && Object.keys(statement.Condition.StringEquals).join() === 'kms:ViaService';
+      const sealOnly = ['brandstack:tenant,brandstack:kid,brandstack:purpose', 'brandstack:tenant,brandstack:purpose'].includes(statement.Condition['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']?.join());
+      expect([statement.Condition, viaSns || sealOnly]).toEqual([statement.Condition, true]);
     }
   });
 
@@ -327,7 +332,7 @@ describe('bad input names the prop', () => {
       runtimeSecrets: runtimeSecrets(s),
       brokerEndpoint: 'b-1.mq.eu-central-1.amazonaws.com:5671',
       auditRetentionDays: 30,
-      customerKeys: { grantCustomerEnvelopeEncryption: () => undefined },
+      keys: { brandId: 'acme', customers: ['globex'], grantCustomerEnvelopeEncryption: () => undefined, grantSigningKeySeal: () => undefined },
       domain: 'id.example.com',
       minReplicas: 2,
       maxReplicas: 4,

@@ -30,6 +30,11 @@ describe.each([
     const topicId = ref(subscriptions[0]![1].Properties.TopicArn)!;
     return { id: topicId, topic: synthesized().json.Resources[topicId] };
   };
+  const platformKeyId = () => {
+    const found = resources().find(([, r]) => r.Type === 'AWS::KMS::Alias' && r.Properties.AliasName === `alias/brandstack/${target.brand}/platform`);
+    if (!found) throw new Error('no platform key alias');
+    return ref(found[1].Properties.TargetKeyId)!;
+  };
   const runtimeEnv = () => {
     const deployment = kubernetesObjects(new TemplateView(synthesized().json))
       .map((o) => o.object)
@@ -38,7 +43,7 @@ describe.each([
     return Object.fromEntries(deployment.spec.template.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
   };
 
-  test("the runtime's role may publish to the security topic, use its key only through SNS, and nothing else", () => {
+  test("the runtime's role may publish to the security topic, use its key only through SNS, seal signing keys with the platform key, and nothing else", () => {
     const [roleId, role] = runtimeRole();
     expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
     expect(role.Properties.Policies ?? []).toEqual([]);
@@ -48,7 +53,31 @@ describe.each([
     const { id: topicId, topic } = securityTopic();
     const topicKey = ref(topic.Properties.KmsMasterKeyId);
     expect(topicKey).toBeDefined(); // the topic is encrypted, so publishing needs the key
-    expect(statements).toEqual([
+    const platformKey = { 'Fn::GetAtt': [platformKeyId(), 'Arn'] };
+    const seal = [
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: platformKey,
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:kid', 'brandstack:purpose'] },
+          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['signing-private-key', 'signing-public-key'] },
+          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false', 'kms:EncryptionContext:brandstack:kid': 'false' },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: platformKey,
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:purpose'] },
+          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['document:*'] },
+          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false' },
+        },
+      },
+      { Effect: 'Allow', Action: 'kms:DescribeKey', Resource: platformKey },
+    ];
+    const securityEvents = [
       { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } },
       {
         Effect: 'Allow',
@@ -56,7 +85,40 @@ describe.each([
         Resource: { 'Fn::GetAtt': [topicKey, 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`sns.${regionOf(synthesized().json)}.`, { Ref: 'AWS::URLSuffix' }]] } } },
       },
-    ]);
+    ];
+    expect(statements).toEqual([...seal, ...securityEvents]);
+    // The topic's key is the platform key, whose policy delegates to IAM (next test).
+    expect(topicKey).toBe(platformKeyId());
+  });
+
+  test("each customer key lets the runtime's role envelope-encrypt and re-wrap only under that customer's context; BRANDSTACK_CUSTOMERS lists exactly those customers", () => {
+    const brand = BrandRegistry.load().brands.find((b) => b.id === target.brand)!;
+    const [roleId] = runtimeRole();
+    const json = synthesized().json;
+    const keyIdOf = (alias: string) => {
+      const found = resources().find(([, r]) => r.Type === 'AWS::KMS::Alias' && r.Properties.AliasName === alias);
+      if (!found) throw new Error(`no alias ${alias}`);
+      return ref(found[1].Properties.TargetKeyId)!;
+    };
+    for (const customer of brand.customers) {
+      const statements = json.Resources[keyIdOf(`alias/brandstack/${brand.id}/${customer}`)].Properties.KeyPolicy.Statement.filter((st: any) => ref(st.Principal?.AWS) === roleId);
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+          Resource: '*',
+          Condition: { StringEquals: { 'kms:EncryptionContext:brandstack:customer': customer } },
+        },
+        { Effect: 'Allow', Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } }, Action: 'kms:DescribeKey', Resource: '*' },
+      ]);
+    }
+    const env = runtimeEnv();
+    expect(env.BRANDSTACK_BRAND).toBe(brand.id);
+    expect(env.BRANDSTACK_CUSTOMERS.split(',')).toEqual(brand.customers);
+    expect([env.PII_KEY_PROVIDER, env.SIGNING_KEY_SEAL]).toEqual(['kms', 'kms']);
+    // The SDK's region inside the pods is the stack's: the keys are regional.
+    expect(env.AWS_REGION).toBe(regionOf(json));
   });
 
   test('the key policy of the topic key delegates to IAM, so the identity policy is enough for the role to use it', () => {

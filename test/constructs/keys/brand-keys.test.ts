@@ -1,7 +1,10 @@
 import { App, CliCredentialsStackSynthesizer, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BrandKeys, CUSTOMER_ENCRYPTION_CONTEXT_KEY, type BrandKeysProps } from '../../../lib/constructs/keys/brand-keys';
+import { BrandKeys, CUSTOMER_ENCRYPTION_CONTEXT_KEY, RUNTIME_CONTEXT_KEYS, type BrandKeysProps } from '../../../lib/constructs/keys/brand-keys';
+import { conditionsHold, kmsRequestContext } from '../../helpers/iam-conditions';
+import { PERSONAL_DATA_CONTEXT_KEYS } from '../../../lib/config/naming';
+import { CONTEXT as RUNTIME_CONTEXT, indexKeyContext, userKeyContext } from '../../../runtime/src/personal-data/customer-keys';
 import { buildPosture, postureFacts, TemplateView, type CfnTemplate } from '../../../lib/posture';
 import { CustomerKeyGrantsOnlyForAwsResources } from '../../../lib/posture/rules/keys/customer-key-grants-only-for-aws-resources';
 import { CustomerKeyUseBoundToEncryptionContext } from '../../../lib/posture/rules/keys/customer-key-use-bound-to-encryption-context';
@@ -95,19 +98,110 @@ describe('BrandKeys', () => {
     ).toThrow("BrandKeys: 'keyAdministrators' needs the DefaultStackSynthesizer");
   });
 
-  test('grantCustomerEnvelopeEncryption: GenerateDataKey and Decrypt only with the customer encryption context, in each key policy', () => {
+  test('grantCustomerEnvelopeEncryption: GenerateDataKey, Decrypt and ReEncryptFrom/To only with the customer encryption context, in each key policy', () => {
     const { template } = build({}, true);
     for (const customer of ['acme-retail', 'globex']) {
       const statements = policyOf(template, `alias/brandstack/acme/${customer}`);
       const use = statements.filter((s) => [].concat(s.Action).some((a: string) => USE_ACTIONS.test(a)));
       expect(use).toEqual([
         expect.objectContaining({
-          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
           Principal: { AWS: { 'Fn::GetAtt': [expect.stringMatching(/^Runtime/), 'Arn'] } },
           Condition: { StringEquals: { [`kms:EncryptionContext:${CUSTOMER_ENCRYPTION_CONTEXT_KEY}`]: customer } },
         }),
       ]);
+      // Exactly the runtime's operations: no Encrypt, no GenerateDataKeyWithoutPlaintext, no key pairs.
+      expect(cryptographicOperationsAllowed(use[0].Action)).toEqual(['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey']);
     }
+  });
+
+  test("grantCustomerEnvelopeEncryption: the runtime's contexts pass the customer's own key and no other customer's", () => {
+    const { template } = build({}, true);
+    const useOf = (customer: string) => policyOf(template, `alias/brandstack/acme/${customer}`).find((s) => [].concat(s.Action).includes('kms:Decrypt' as never))!;
+    // The per-user and blind-index contexts, as the runtime builds them.
+    const globex = { customer: 'globex', keyRef: 'alias/brandstack/acme/globex' };
+    const userKey = userKeyContext(globex, 't-1', 'u-1');
+    const indexKey = indexKeyContext(globex, 't-1');
+    for (const context of [userKey, indexKey]) {
+      expect(conditionsHold(useOf('globex').Condition, kmsRequestContext(context))).toBe(true);
+      expect(conditionsHold(useOf('acme-retail').Condition, kmsRequestContext(context))).toBe(false);
+    }
+    expect(conditionsHold(useOf('globex').Condition, kmsRequestContext({ 'brandstack:tenant': 't-1', 'brandstack:user': 'u-1' }))).toBe(false);
+    expect(conditionsHold(useOf('globex').Condition, kmsRequestContext({}))).toBe(false);
+    // Case matters in the value: StringEquals is case-sensitive.
+    expect(conditionsHold(useOf('globex').Condition, kmsRequestContext({ 'brandstack:customer': 'Globex' }))).toBe(false);
+  });
+
+  test("the context keys the grants and the posture name are the runtime's spelling", () => {
+    expect(PERSONAL_DATA_CONTEXT_KEYS).toEqual(RUNTIME_CONTEXT);
+    expect([RUNTIME_CONTEXT_KEYS.tenant, RUNTIME_CONTEXT_KEYS.purpose]).toEqual([RUNTIME_CONTEXT.tenant, RUNTIME_CONTEXT.purpose]);
+  });
+
+  test('grantSigningKeySeal: GenerateDataKey and Decrypt on the platform key only under exactly one of the seal contexts; DescribeKey plain', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-central-1' } });
+    const keys = new BrandKeys(stack, 'Keys', { brandId: 'acme', customers: ['globex'], deletionWindow: Duration.days(30) });
+    const role = new iam.Role(stack, 'Runtime', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    const grant = keys.grantSigningKeySeal(role);
+    expect(grant.success).toBe(true);
+    const template = Template.fromStack(stack);
+    const platformKeyId = stack.getLogicalId(keys.platformKey.node.defaultChild as any);
+    const policies = Object.values<any>(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].Properties.PolicyDocument.Statement;
+    const platformKey = { 'Fn::GetAtt': [platformKeyId, 'Arn'] };
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: platformKey,
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:kid', 'brandstack:purpose'] },
+          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['signing-private-key', 'signing-public-key'] },
+          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false', 'kms:EncryptionContext:brandstack:kid': 'false' },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: platformKey,
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:purpose'] },
+          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['document:*'] },
+          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false' },
+        },
+      },
+      { Effect: 'Allow', Action: 'kms:DescribeKey', Resource: platformKey },
+    ]);
+    /** Whether any seal statement admits a request with this context (the statements are ORed). */
+    const admitted = (context: Record<string, string>) => statements.slice(0, 2).some((st: any) => conditionsHold(st.Condition, kmsRequestContext(context)));
+    const { tenant, kid, purpose } = RUNTIME_CONTEXT_KEYS;
+    const allowedContexts: Array<Record<string, string>> = [
+      { [tenant]: 'acme-retail', [kid]: 'Nf2z-thumbprint', [purpose]: 'signing-private-key' },
+      { [tenant]: 'acme-retail', [kid]: 'Nf2z-thumbprint', [purpose]: 'signing-public-key' },
+      { [tenant]: 'acme-retail', [purpose]: 'document:client-jwks:app-1' },
+    ];
+    for (const allowed of allowedContexts) {
+      expect([allowed, admitted(allowed)]).toEqual([allowed, true]);
+    }
+    // Any other shape, and every AWS service's context on the platform key, is refused.
+    const refused: Array<Record<string, string>> = [
+      {},
+      { [tenant]: 'acme-retail', [kid]: 'k1' },
+      { [tenant]: 'acme-retail', [purpose]: 'signing-private-key' },
+      { [kid]: 'k1', [purpose]: 'signing-private-key' },
+      { [tenant]: 'acme-retail', [kid]: 'k1', [purpose]: 'blind-index' },
+      { [tenant]: 'acme-retail', [kid]: 'k1', [purpose]: 'document:client-jwks:app-1' },
+      { [tenant]: 'acme-retail', [purpose]: 'Document:x' },
+      { [purpose]: 'document:client-jwks:app-1' },
+      { [tenant]: 'acme-retail', [kid]: 'k1', [purpose]: 'signing-private-key', 'brandstack:user': 'u-1' },
+      { 'brandstack:customer': 'globex', [tenant]: 't-1', 'brandstack:user': 'u-1' },
+      { 'aws:logs:arn': 'arn:aws:logs:eu-central-1:111111111111:log-group:x' },
+      { SecretARN: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:db', SecretVersionId: 'v1' },
+      { 'aws:ebs:id': 'vol-0123' },
+    ];
+    for (const other of refused) expect([other, admitted(other)]).toEqual([other, false]);
+    // The platform key's policy is unchanged: its account-root kms:* delegates to this IAM policy.
+    expect(JSON.stringify(policyOf(template, 'alias/brandstack/acme/platform'))).not.toContain('Runtime');
   });
 
   test('the platform key admits CloudWatch Logs of this account and region only', () => {
@@ -142,9 +236,9 @@ describe('BrandKeys.grantCustomerEnvelopeEncryption returns an iam.Grant', () =>
     expect(grant.success).toBe(true);
     // Two statements per key: envelope use under the customer's context, and DescribeKey.
     expect(grant.resourceStatements.map((s) => s.actions.join(','))).toEqual([
-      'kms:GenerateDataKey,kms:Decrypt',
+      'kms:GenerateDataKey,kms:Decrypt,kms:ReEncryptFrom,kms:ReEncryptTo',
       'kms:DescribeKey',
-      'kms:GenerateDataKey,kms:Decrypt',
+      'kms:GenerateDataKey,kms:Decrypt,kms:ReEncryptFrom,kms:ReEncryptTo',
       'kms:DescribeKey',
     ]);
     expect(grant.principalStatements).toEqual([]);

@@ -4,11 +4,11 @@
  * uses the operator's own credentials: here, its EKS Pod Identity role.
  * https://external-secrets.io/latest/provider/aws-secrets-manager/
  */
-import { keyOf, referencedId, stripHash, templateText } from '../../naming';
+import { referencedId, stripHash } from '../../naming';
 import type { TemplateView } from '../../template';
+import { iamStatements } from './iam-statements';
 import type { Manifests } from './manifests';
-import { followAttachment } from './secret-provenance';
-import type { IamResource, IamStatementFacts, SecretStoreFacts } from './types';
+import type { SecretStoreFacts } from './types';
 
 /** The operator's namespace and service account, as its Helm chart installs it. */
 const OPERATOR = { namespace: 'external-secrets', serviceAccount: 'external-secrets' };
@@ -28,29 +28,4 @@ export function secretStoreFacts(view: TemplateView, manifests: Manifests): Secr
       .map((roleId) => ({ role: stripHash(roleId ?? 'unknown'), statements: iamStatements(view, roleId) }));
     return { ...base, provider: { ...provider, auth: { kind: 'operator-pod-identity', roles } } };
   });
-}
-
-/** Every statement of the IAM policies attached to a role, resources named. */
-function iamStatements(view: TemplateView, roleId: string | undefined): IamStatementFacts[] {
-  return view
-    .ofType('AWS::IAM::Policy')
-    .filter(([, policy]) => (policy.Properties?.Roles ?? []).some((r) => referencedId(r) === roleId))
-    .flatMap(([, policy]) => policy.Properties?.PolicyDocument?.Statement ?? [])
-    .map((s) => {
-      const via = s.Condition?.StringEquals?.['kms:ViaService'];
-      return {
-        effect: s.Effect,
-        actions: [s.Action ?? []].flat(),
-        resources: ([] as unknown[]).concat(s.Resource ?? []).map((r) => iamResource(view, r)),
-        viaService: via === undefined ? undefined : templateText(via),
-      };
-    });
-}
-
-function iamResource(view: TemplateView, value: unknown): IamResource {
-  const id = followAttachment(view, referencedId(value));
-  const type = id === undefined ? undefined : view.get(id)?.Type;
-  if (type === 'AWS::KMS::Key') return { kind: 'key', key: keyOf(view, value) };
-  if (id) return { kind: 'resource', name: stripHash(id), type: type ?? 'unknown' };
-  return { kind: 'literal', text: templateText(value) };
 }

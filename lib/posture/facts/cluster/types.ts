@@ -1,5 +1,6 @@
 /** Typed facts of the EKS cluster and what runs in it. */
 import type { KeyRef } from '../../naming';
+import type { PolicyCondition } from '../encryption/types';
 import type { PortRange, RuleSource } from '../network/types';
 import type { Labels } from './manifests';
 
@@ -246,6 +247,8 @@ export interface ContainerFacts {
   readonly probes: { readonly readiness?: ProbeFacts; readonly liveness?: ProbeFacts; readonly startup?: ProbeFacts };
   readonly resources: { readonly cpuRequest?: string; readonly cpuLimit?: string; readonly memoryRequest?: string; readonly memoryLimit?: string };
   readonly securityContext?: SecurityContextFacts;
+  /** Plain environment variables (a value in the manifest, not from a Secret), by name. */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 export type SecretsManagerSecretRef =
@@ -301,6 +304,8 @@ export interface PodIdentityFacts {
    * service a key may be used through (`kms:ViaService`), so a new permission on a key is a readable diff.
    */
   readonly iamPermissions: readonly string[];
+  /** The same statements, typed, for checks. */
+  readonly statements: readonly IamStatementFacts[];
 }
 
 export interface WorkloadFacts {
@@ -334,6 +339,8 @@ export interface IamStatementFacts {
   readonly actions: readonly string[];
   readonly resources: readonly IamResource[];
   readonly viaService?: string;
+  /** Every condition of the statement, `kms:ViaService` included. */
+  readonly conditions: readonly PolicyCondition[];
 }
 
 export type SecretStoreAuth =

@@ -7,6 +7,8 @@ import { describeValue, keyOf, referencedId, referencedIds, stripHash } from '..
 import type { TemplateView } from '../../template';
 import { selects, type Container, type Manifest, type Manifests, type Probe, type SecurityContext } from './manifests';
 import { networkPolicyFacts } from './network-policies';
+import { encryptionContextText } from '../encryption/context-conditions';
+import { conditionsOf, iamStatements } from './iam-statements';
 import { secretSettings } from './secret-provenance';
 import type { ContainerFacts, PodIdentityFacts, ProbeFacts, SecurityContextFacts, WorkloadFacts } from './types';
 
@@ -58,6 +60,7 @@ function containerFacts(container: Container): ContainerFacts {
       memoryLimit: container.resources?.limits?.memory,
     },
     securityContext: securityContextFacts(container.securityContext),
+    settings: Object.fromEntries((container.env ?? []).flatMap((env) => (typeof env.value === 'string' ? [[env.name, env.value]] : []))),
   };
 }
 
@@ -98,15 +101,17 @@ function podIdentity(view: TemplateView, namespace: string, serviceAccount: stri
     .ofType('AWS::IAM::Policy')
     .filter(([, policy]) => (policy.Properties?.Roles ?? []).some((r) => referencedId(r) === roleId))
     .flatMap(([, policy]) => (policy.Properties?.PolicyDocument?.Statement ?? []).map((s) => permissionText(view, s)));
-  return { serviceAccount, role: stripHash(roleId ?? 'unknown'), keysNamingRole, iamPermissions };
+  return { serviceAccount, role: stripHash(roleId ?? 'unknown'), keysNamingRole, iamPermissions, statements: iamStatements(view, roleId) };
 }
 
-/** One policy statement as `<effect?><actions> on <resources>[ via <service>]`. */
+/** One policy statement as `<effect?><actions> on <resources>[ via <service>][ <other conditions>]`. */
 function permissionText(view: TemplateView, statement: { Effect?: string; Action?: unknown; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> }): string {
   const actions = [statement.Action ?? []].flat().join(', ');
   const resources = [statement.Resource ?? []].flat().map((resource) => describeValue(view, resource as never)).join(', ');
   const via = Object.values(statement.Condition ?? {}).map((test) => test['kms:ViaService']).find((value) => value !== undefined);
   const effect = statement.Effect === 'Deny' ? 'DENY ' : '';
-  return `${effect}${actions} on ${resources || 'nothing'}${via === undefined ? '' : ` via ${describeValue(view, via as never)}`}`;
+  const others = conditionsOf(statement.Condition).filter((c) => c.key !== 'kms:ViaService');
+  const conditions = others.length ? ` ${encryptionContextText(others)}` : '';
+  return `${effect}${actions} on ${resources || 'nothing'}${via === undefined ? '' : ` via ${describeValue(view, via as never)}`}${conditions}`;
 }
 

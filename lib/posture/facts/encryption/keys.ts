@@ -26,6 +26,31 @@ export function keyFacts(view: TemplateView, brand: string | undefined): KeyFact
 export const ACCOUNT_ROOT = 'account root';
 
 /**
+ * KMS's cryptographic operations: what "using" a key means.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#cryptographic-operations
+ */
+export const KMS_CRYPTOGRAPHIC_OPERATIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+  'kms:GenerateMac',
+  'kms:VerifyMac',
+  'kms:Sign',
+  'kms:Verify',
+  'kms:DeriveSharedSecret',
+];
+
+/** The cryptographic operations a list of action patterns allows. */
+export function cryptographicOperationsAllowed(actions: readonly string[]): string[] {
+  return KMS_CRYPTOGRAPHIC_OPERATIONS.filter((operation) => actions.some((pattern) => actionMatches(pattern, operation)));
+}
+
+/**
  * IAM action patterns: `*` matches any run of characters and `?` one, case-insensitively.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
  */
