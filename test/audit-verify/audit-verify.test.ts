@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../lib/pipeline/checks/cli';
+import { runCli } from '../helpers/cli';
 import { querySchema } from '../runtime/helpers/postgres';
 import { startHarness } from '../runtime/helpers/harness';
 import type { Harness } from '../runtime/helpers/harness';
@@ -13,12 +13,7 @@ import type { Harness } from '../runtime/helpers/harness';
  */
 describe('brandstack audit verify --tenant', () => {
   let h: Harness;
-  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    let out = '';
-    let err = '';
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-    return { code, out, err };
-  };
+  const run = runCli;
 
   beforeAll(async () => {
     h = await startHarness('postgres');

@@ -1,16 +1,11 @@
-import { main } from '../../lib/pipeline/checks/cli';
+import { runCli } from '../helpers/cli';
 import { startHarness } from '../runtime/helpers/harness';
 import type { Harness } from '../runtime/helpers/harness';
 
 /** `brandstack tenant move-customer` against a real runtime: progress printed per step, then done. */
 describe('brandstack tenant move-customer', () => {
   let h: Harness;
-  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    let out = '';
-    let err = '';
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-    return { code, out, err };
-  };
+  const run = runCli;
   beforeAll(async () => {
     h = await startHarness('memory');
     await h.admin('POST', '/admin/tenants', { tenant: 'shop', customer: 'first-co' });

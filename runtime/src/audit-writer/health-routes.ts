@@ -1,3 +1,4 @@
+import { timedCheck } from '../support/timed-check';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -47,20 +48,7 @@ export function buildHealthServer(options: HealthRoutesOptions): FastifyInstance
   return app;
 }
 
-async function outcome(check: () => Promise<void>, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch (error) {
-    // MongoDB's errors name hosts at most; the URL (with its password) is never part of them.
-    return `failing: ${error instanceof Error ? error.message.replace(/mongodb(\+srv)?:\/\/\S*/g, 'mongodb://…') : String(error)}`;
-  } finally {
-    clearTimeout(timer);
-  }
+/** MongoDB's errors name hosts at most; a URL (with its password) is cut out all the same. */
+function outcome(check: () => Promise<void>, timeoutMs: number): Promise<string> {
+  return timedCheck(check, timeoutMs, (message) => message.replace(/mongodb(\+srv)?:\/\/\S*/g, 'mongodb://…'));
 }

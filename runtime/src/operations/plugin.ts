@@ -1,3 +1,4 @@
+import { timedCheck } from '../support/timed-check';
 import type { FastifyInstance } from 'fastify';
 import type { TenantKeyring } from '../keys/tenant-keyring';
 import type { IdentityStore } from '../store/identity-store';
@@ -54,20 +55,7 @@ export async function operationsRoutes(app: FastifyInstance, ctx: OperationsCont
   });
 }
 
-async function outcome(check: () => Promise<void>, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch (error) {
-    // Store and key errors name hosts, users or kids at most, never credentials.
-    return `failing: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    clearTimeout(timer);
-  }
+// Store and key errors name hosts, users or kids at most, never credentials.
+function outcome(check: () => Promise<void>, timeoutMs: number): Promise<string> {
+  return timedCheck(check, timeoutMs);
 }

@@ -1,7 +1,6 @@
 import { TrustedProxies } from '../../../runtime/src/sign-in-protection/trusted-proxies';
 import { STORE_KINDS } from '../helpers/harness';
-import { CookieJar, startSignInRuntime } from '../helpers/sign-in-runtime';
-import type { SignInRuntime } from '../helpers/sign-in-runtime';
+import { signInAttempt as attempt, startSignInRuntime } from '../helpers/sign-in-runtime';
 
 /**
  * Issue 12 items 4–5 at the hosted sign-in: 5 wrong passwords from one client IP block it (a
@@ -9,21 +8,6 @@ import type { SignInRuntime } from '../helpers/sign-in-runtime';
  * and from a trusted proxy it names the client that gets blocked.
  */
 describe.each(STORE_KINDS)('sign-in blocking (%s store)', (kind) => {
-  async function attempt(rt: SignInRuntime, password: string, headers: Record<string, string> = {}) {
-    const jar = new CookieJar();
-    const url = new URL(`${rt.issuer}/authorize`);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: rt.clientId,
-      redirect_uri: rt.redirectUri,
-      scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
-    const page = await jar.get((await jar.get(url.href)).headers.get('location')!);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    return jar.post(`${rt.issuer}/sign-in`, new URLSearchParams({ csrf, username: rt.username, password }).toString(), undefined, headers);
-  }
 
   test('5 wrong passwords block the IP, whatever X-Forwarded-For an untrusted peer sends', async () => {
     const rt = await startSignInRuntime(kind);

@@ -1,6 +1,6 @@
 import { DataKeyCache } from '../../../runtime/src/key-providers/data-key-cache';
 import { LocalKeyProvider } from '../../../runtime/src/key-providers/local-key-provider';
-import { CookieJar, startSignInRuntime } from '../helpers/sign-in-runtime';
+import { signInAttempt, startSignInRuntime } from '../helpers/sign-in-runtime';
 
 /**
  * Issue 14 §5: with the tenant's customer key disabled, the hosted sign-in says plainly that
@@ -11,21 +11,7 @@ test("hosted sign-in with the customer key disabled: a clear 503 page, then sign
   const cache = new DataKeyCache(local);
   const rt = await startSignInRuntime('memory', { runtime: { personalDataKeys: cache } });
   try {
-    const signIn = async () => {
-      const jar = new CookieJar();
-      const url = new URL(`${rt.issuer}/authorize`);
-      url.search = new URLSearchParams({
-        response_type: 'code',
-        client_id: rt.clientId,
-        redirect_uri: rt.redirectUri,
-        scope: 'openid',
-        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-      }).toString();
-      const page = await jar.get((await jar.get(url.href)).headers.get('location')!);
-      const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-      return jar.post(`${rt.issuer}/sign-in`, new URLSearchParams({ csrf, username: rt.username, password: rt.password }).toString());
-    };
+    const signIn = () => signInAttempt(rt, rt.password);
     local.disable('alias/brandstack/local/demo');
     cache.clear();
     const refused = await signIn();
