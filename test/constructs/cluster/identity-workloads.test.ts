@@ -4,6 +4,7 @@
  * security topic), and the settings the chart gives the runtime from the stack (the trusted
  * proxies, the security topic).
  */
+import { expectedSealStatements } from '../../helpers/seal-statements';
 import { BrandRegistry } from '../../../lib/config/registry';
 import { kubernetesObjects } from '../../../lib/posture';
 import { TemplateView } from '../../../lib/posture/template';
@@ -54,29 +55,7 @@ describe.each([
     const topicKey = ref(topic.Properties.KmsMasterKeyId);
     expect(topicKey).toBeDefined(); // the topic is encrypted, so publishing needs the key
     const platformKey = { 'Fn::GetAtt': [platformKeyId(), 'Arn'] };
-    const seal = [
-      {
-        Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: platformKey,
-        Condition: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:kid', 'brandstack:purpose'] },
-          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['signing-private-key', 'signing-public-key'] },
-          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false', 'kms:EncryptionContext:brandstack:kid': 'false' },
-        },
-      },
-      {
-        Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: platformKey,
-        Condition: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:purpose'] },
-          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['document:*'] },
-          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false' },
-        },
-      },
-      { Effect: 'Allow', Action: 'kms:DescribeKey', Resource: platformKey },
-    ];
+    const seal = expectedSealStatements(platformKey);
     const securityEvents = [
       { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } },
       {

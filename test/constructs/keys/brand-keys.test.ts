@@ -1,3 +1,4 @@
+import { expectedSealStatements } from '../../helpers/seal-statements';
 import { App, CliCredentialsStackSynthesizer, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -149,29 +150,7 @@ describe('BrandKeys', () => {
     expect(policies).toHaveLength(1);
     const statements = policies[0].Properties.PolicyDocument.Statement;
     const platformKey = { 'Fn::GetAtt': [platformKeyId, 'Arn'] };
-    expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: platformKey,
-        Condition: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:kid', 'brandstack:purpose'] },
-          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['signing-private-key', 'signing-public-key'] },
-          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false', 'kms:EncryptionContext:brandstack:kid': 'false' },
-        },
-      },
-      {
-        Effect: 'Allow',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: platformKey,
-        Condition: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['brandstack:tenant', 'brandstack:purpose'] },
-          StringLike: { 'kms:EncryptionContext:brandstack:purpose': ['document:*'] },
-          Null: { 'kms:EncryptionContext:brandstack:tenant': 'false' },
-        },
-      },
-      { Effect: 'Allow', Action: 'kms:DescribeKey', Resource: platformKey },
-    ]);
+    expect(statements).toEqual(expectedSealStatements(platformKey));
     /** Whether any seal statement admits a request with this context (the statements are ORed). */
     const admitted = (context: Record<string, string>) => statements.slice(0, 2).some((st: any) => conditionsHold(st.Condition, kmsRequestContext(context)));
     const { tenant, kid, purpose } = RUNTIME_CONTEXT_KEYS;
