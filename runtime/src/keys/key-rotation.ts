@@ -101,28 +101,20 @@ export class KeyRotation {
    */
   async attestUnattested(onRefused: (tenantId: string, kid: string) => void = () => undefined): Promise<number> {
     let attested = 0;
-    let after: string | undefined;
-    for (;;) {
-      const tenants = await this.deps.store.listTenants({ after, limit: 200 });
-      for (const tenant of tenants) {
-        for (const key of (await this.deps.store.findSigningKeys(tenant.id)) ?? []) {
-          if (key.attestation !== null) continue;
-          if (key.sealedPrivateKey !== null) {
-            try {
-              assertPrivateMatchesPublic(await this.deps.sealer.open(key.sealedPrivateKey, tenant.id, key.kid), key.publicJwk);
-            } catch {
-              onRefused(tenant.id, key.kid);
-              continue;
-            }
-          }
-          await this.deps.store.setAttestation(tenant.id, key.kid, await this.deps.sealer.attest(tenant.id, key.publicJwk));
-          attested++;
+    for (const { tenantId, key } of await this.deps.store.findUnattestedSigningKeys()) {
+      if (key.sealedPrivateKey !== null) {
+        try {
+          assertPrivateMatchesPublic(await this.deps.sealer.open(key.sealedPrivateKey, tenantId, key.kid), key.publicJwk);
+        } catch {
+          onRefused(tenantId, key.kid);
+          continue;
         }
-        this.deps.keyring.invalidate(tenant.id);
       }
-      if (tenants.length < 200) return attested;
-      after = tenants[tenants.length - 1]!.id;
+      await this.deps.store.setAttestation(tenantId, key.kid, await this.deps.sealer.attest(tenantId, key.publicJwk));
+      this.deps.keyring.invalidate(tenantId);
+      attested++;
     }
+    return attested;
   }
 
   async rotate(tenantId: string, audit?: (activated: string) => UnchainedAuditEvent): Promise<StoredSigningKey[]> {

@@ -70,6 +70,15 @@ export interface IdentityStore {
 
   findClient(tenantId: string, clientId: string): Promise<StoredClient | undefined>;
 
+  /**
+   * Keys without an attestation (rows from before issue 14, or ones refused attestation), with
+   * their tenants: one query at start, however many tenants there are.
+   */
+  findUnattestedSigningKeys(): Promise<Array<{ tenantId: string; key: StoredSigningKey }>>;
+
+  /** private_key_jwt clients whose JWKS has no attestation yet (from before issue 14). */
+  findClientsWithUnattestedJwks(): Promise<StoredClient[]>;
+
   /** Stores the attestation of a key that has none (a row from before issue 14); never replaces one. */
   setAttestation(tenantId: string, kid: string, attestation: Buffer): Promise<void>;
 

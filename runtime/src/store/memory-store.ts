@@ -175,6 +175,14 @@ export class MemoryStore implements IdentityStore {
     return true;
   }
 
+  async findUnattestedSigningKeys(): Promise<Array<{ tenantId: string; key: StoredSigningKey }>> {
+    return [...this.#tenants].flatMap(([tenantId, tenant]) => tenant.keys.filter((k) => k.attestation === null).map((key) => ({ tenantId, key: copyKey(key) })));
+  }
+
+  async findClientsWithUnattestedJwks(): Promise<StoredClient[]> {
+    return [...this.#tenants.values()].flatMap((tenant) => [...tenant.clients.values()].filter((c) => c.jwks !== null && c.jwksAttestation === null).map(copyClient));
+  }
+
   async setAttestation(tenantId: string, kid: string, attestation: Buffer): Promise<void> {
     const key = this.#tenants.get(tenantId)?.keys.find((k) => k.kid === kid);
     if (key && key.attestation === null) key.attestation = Buffer.from(attestation);

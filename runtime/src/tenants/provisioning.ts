@@ -92,28 +92,13 @@ export class Provisioning {
    * attestation now, trusting the database as it is at this first start. Returns how many.
    */
   async attestUnattestedClients(): Promise<number> {
-    let attested = 0;
-    let after: string | undefined;
-    for (;;) {
-      const tenants = await this.deps.store.listTenants({ after, limit: 200 });
-      for (const tenant of tenants) {
-        let clientAfter: string | undefined;
-        for (;;) {
-          const clients = await this.deps.store.listClients(tenant.id, { after: clientAfter, limit: 500 });
-          for (const client of clients) {
-            if (!client.jwks || client.jwksAttestation !== null) continue;
-            const jwksAttestation = await this.deps.sealer.attestDocument(tenant.id, jwksPurpose(client.clientId), jwksDocument(client.jwks));
-            await this.deps.store.updateClient(tenant.id, client.clientId, { jwksAttestation });
-            this.deps.clients.forget(tenant.id, client.clientId);
-            attested++;
-          }
-          if (clients.length < 500) break;
-          clientAfter = clients[clients.length - 1]!.clientId;
-        }
-      }
-      if (tenants.length < 200) return attested;
-      after = tenants[tenants.length - 1]!.id;
+    const clients = await this.deps.store.findClientsWithUnattestedJwks();
+    for (const client of clients) {
+      const jwksAttestation = await this.deps.sealer.attestDocument(client.tenantId, jwksPurpose(client.clientId), jwksDocument(client.jwks!));
+      await this.deps.store.updateClient(client.tenantId, client.clientId, { jwksAttestation });
+      this.deps.clients.forget(client.tenantId, client.clientId);
     }
+    return clients.length;
   }
 
   /** A new generated secret replaces the old one at once (a leaked secret must stop working). Throws ClientNotFound. */

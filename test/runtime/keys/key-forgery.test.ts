@@ -1,4 +1,8 @@
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { buildIdentityRuntime } from '../../../runtime/src/app';
+import { SecretHasher } from '../../../runtime/src/clients/secret-hasher';
+import { KeySealer } from '../../../runtime/src/keys/key-sealer';
+import { createLogger } from '../../../runtime/src/support/logger';
 import { rsaSigningKey } from '../../../runtime/src/keys/rsa-key';
 import { querySchema } from '../helpers/postgres';
 import { basic, startHarness } from '../helpers/harness';
@@ -111,3 +115,58 @@ describe("a private_key_jwt client's registered JWKS cannot be swapped by a data
     }
   });
 });
+
+/**
+ * The migration path (issue 14 §7): keys and client JWKS from before issue 14 have no attestation.
+ * The next start attests them, one query each whatever the number of tenants, trusting the
+ * database as it then is; but a key whose private half is not its public JWK is refused.
+ */
+describe('rows from before issue 14 are attested at the next start', () => {
+  test('legacy keys and JWKS attested; a swapped legacy key is not', async () => {
+    const sealer = new KeySealer(randomBytes(32));
+    const hasher = new SecretHasher(randomBytes(32));
+    const h = await startHarness('postgres', { sealer, hasher });
+    try {
+      await h.createTenant('legacy');
+      await h.createTenant('tampered');
+      const jwk = { ...(await exportJwk()), kid: 'k1', alg: 'RS256', use: 'sig' };
+      expect((await h.admin('POST', '/admin/tenants/legacy/clients', { client_id: 'signer', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] }, resources: ['https://api.example'] })).status).toBe(201);
+      await querySchema(h.schema!, `UPDATE signing_keys SET attestation = NULL WHERE tenant_id IN ('legacy', 'tampered')`);
+      await querySchema(h.schema!, `UPDATE clients SET jwks_attestation = NULL WHERE client_id = 'signer'`);
+      const [active] = await querySchema<{ kid: string }>(h.schema!, `SELECT kid FROM signing_keys WHERE tenant_id = 'tampered' AND status = 'active'`);
+      await querySchema(h.schema!, `UPDATE signing_keys SET public_jwk = $2 WHERE tenant_id = 'tampered' AND kid = $1`, [active!.kid, JSON.stringify({ ...attackerKey.publicJwk, kid: active!.kid })]);
+
+      const lines: string[] = [];
+      const restarted = await buildIdentityRuntime({
+        store: h.store,
+        sealer,
+        hasher,
+        logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
+        processMetrics: false,
+      });
+      try {
+        const base = await restarted.listen('127.0.0.1', 0);
+        const unattested = await querySchema<{ tenant_id: string; kid: string }>(h.schema!, 'SELECT tenant_id, kid FROM signing_keys WHERE attestation IS NULL');
+        expect(unattested).toEqual([{ tenant_id: 'tampered', kid: active!.kid }]);
+        const [client] = await querySchema<{ jwks_attestation: Buffer | null }>(h.schema!, `SELECT jwks_attestation FROM clients WHERE client_id = 'signer'`);
+        expect(client!.jwks_attestation).not.toBeNull();
+        expect((await fetch(`${base}/t/legacy/jwks`)).status).toBe(200);
+        expect((await fetch(`${base}/t/tampered/jwks`)).status).toBe(500);
+        expect(lines.some((l) => l.includes('signing_key.not_attested') && l.includes(active!.kid))).toBe(true);
+        expect(lines.some((l) => l.includes('"keys":3') && l.includes('signing_key.attested'))).toBe(true);
+        expect(lines.some((l) => l.includes('"clients":1') && l.includes('client_jwks.attested'))).toBe(true);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+const attackerKey = rsaSigningKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+
+async function exportJwk(): Promise<Record<string, unknown>> {
+  const jose = await import('jose');
+  return { ...(await jose.exportJWK((await jose.generateKeyPair('RS256')).publicKey)) };
+}

@@ -299,6 +299,16 @@ export class PostgresStore implements IdentityStore {
     return rowCount === 1;
   }
 
+  async findUnattestedSigningKeys(): Promise<Array<{ tenantId: string; key: StoredSigningKey }>> {
+    const { rows } = await this.#pool.query<KeyRow & { tenant_id: string }>('SELECT * FROM signing_keys WHERE attestation IS NULL ORDER BY tenant_id, kid');
+    return rows.map((row) => ({ tenantId: row.tenant_id, key: keyFromRow(row) }));
+  }
+
+  async findClientsWithUnattestedJwks(): Promise<StoredClient[]> {
+    const { rows } = await this.#pool.query<ClientRow>('SELECT * FROM clients WHERE jwks IS NOT NULL AND jwks_attestation IS NULL ORDER BY tenant_id, client_id');
+    return rows.map(clientFromRow);
+  }
+
   async setAttestation(tenantId: string, kid: string, attestation: Buffer): Promise<void> {
     await this.#pool.query('UPDATE signing_keys SET attestation = $3 WHERE tenant_id = $1 AND kid = $2 AND attestation IS NULL', [tenantId, kid, attestation]);
   }
