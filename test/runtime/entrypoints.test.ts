@@ -1,4 +1,3 @@
-import { localKeysEnv } from './helpers/local-keys-env';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { bundleRuntime } from '../../runtime/build';
 import { rsaThumbprint } from '../../runtime/src/keys/rsa-key';
 import { decodeJwt } from './helpers/harness';
 import { querySchema, TEST_PG_URL, uniqueSchema } from './helpers/postgres';
+import { productionEnv } from './helpers/production-env';
 import { spawnEntrypoint } from './helpers/processes';
 
 const isJson = (line: string) => line.startsWith('{');
@@ -145,31 +145,19 @@ describe('production entrypoint (runtime/src/server.ts)', () => {
   });
 
   test('refuses to start without PLATFORM_ADMIN_CLIENT_SECRET', async () => {
-    const proc = spawnEntrypoint('runtime/src/server.ts', {
-      DATABASE_URL: TEST_PG_URL,
-      SIGNING_KEY_SOURCE: 'database',
-      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      // No AWS here: the local provider, asked for explicitly, with its key file.
-      ...localKeysEnv(),
-      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-      ISSUER_BASE_URL: 'https://id.example.com',
-    });
+    const proc = spawnEntrypoint(
+      'runtime/src/server.ts',
+      productionEnv({ DATABASE_URL: TEST_PG_URL, PLATFORM_ADMIN_CLIENT_SECRET: undefined, AMQP_URL: undefined, ISSUER_BASE_URL: 'https://id.example.com', HOST: undefined, PORT: undefined }),
+    );
     expect(await proc.exited).toBe(78);
     expect(proc.stderr()).toMatch(/^identity runtime: PLATFORM_ADMIN_CLIENT_SECRET is required/);
   });
 
   test('exits 1 with a clear message when PostgreSQL cannot be reached, without the password', async () => {
-    const proc = spawnEntrypoint('runtime/src/server.ts', {
-      DATABASE_URL: 'postgres://identity:hunter2-password@127.0.0.1:1/identity',
-      SIGNING_KEY_SOURCE: 'database',
-      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      // No AWS here: the local provider, asked for explicitly, with its key file.
-      ...localKeysEnv(),
-      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-      PLATFORM_ADMIN_CLIENT_SECRET: randomBytes(32).toString('base64url'),
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      ISSUER_BASE_URL: 'https://id.example.com',
-    });
+    const proc = spawnEntrypoint(
+      'runtime/src/server.ts',
+      productionEnv({ DATABASE_URL: 'postgres://identity:hunter2-password@127.0.0.1:1/identity', ISSUER_BASE_URL: 'https://id.example.com', HOST: undefined, PORT: undefined }),
+    );
     expect(await proc.exited).toBe(1);
     expect(proc.stderr()).toMatch(/^identity runtime: failed to start: cannot connect to PostgreSQL at DATABASE_URL/);
     expect(proc.stderr()).not.toContain('hunter2');
@@ -189,20 +177,7 @@ describe('the esbuild bundle (npm run bundle:runtime)', () => {
     const adminSecret = randomBytes(32).toString('base64url');
     const urlFile = join(mkdtempSync(join(tmpdir(), 'bs-dburl-')), 'DATABASE_URL');
     writeFileSync(urlFile, TEST_PG_URL);
-    const proc = spawnEntrypoint(outfile, {
-      DATABASE_URL_FILE: urlFile,
-      DATABASE_SCHEMA: pg.schema,
-      SIGNING_KEY_SOURCE: 'database',
-      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      // No AWS here: the local provider, asked for explicitly, with its key file.
-      ...localKeysEnv(),
-      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-      PLATFORM_ADMIN_CLIENT_SECRET: adminSecret,
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      ISSUER_BASE_URL: 'https://id.example.test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-    });
+    const proc = spawnEntrypoint(outfile, productionEnv({ DATABASE_URL_FILE: urlFile, DATABASE_SCHEMA: pg.schema, PLATFORM_ADMIN_CLIENT_SECRET: adminSecret }));
     try {
       const listening = JSON.parse(await proc.waitForLine((l) => l.includes('identity runtime listening')));
       const base: string = listening.listening;

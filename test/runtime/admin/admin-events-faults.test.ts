@@ -1,4 +1,4 @@
-import { localKeysEnv } from '../helpers/local-keys-env';
+import { productionEnv } from '../helpers/production-env';
 import { randomBytes } from 'node:crypto';
 import { querySchema, TEST_PG_URL, uniqueSchema } from '../helpers/postgres';
 import { startHarness } from '../helpers/harness';
@@ -52,20 +52,7 @@ describe('admin calls and the event backbone under broker faults', () => {
     const pg = uniqueSchema();
     const consumer = await DedupingConsumer.start('brandstack.events', ['audit.killtest.#']);
     const secret = randomBytes(32).toString('base64url');
-    const env = {
-      DATABASE_URL: TEST_PG_URL,
-      DATABASE_SCHEMA: pg.schema,
-      SIGNING_KEY_SOURCE: 'database',
-      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      // No AWS here: the local provider, asked for explicitly, with its key file.
-      ...localKeysEnv(),
-      CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-      PLATFORM_ADMIN_CLIENT_SECRET: secret,
-      AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}`,
-      ISSUER_BASE_URL: 'https://id.example.test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-    };
+    const env = productionEnv({ DATABASE_URL: TEST_PG_URL, DATABASE_SCHEMA: pg.schema, PLATFORM_ADMIN_CLIENT_SECRET: secret, AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}` });
     proxy.cut();
     const first = spawnEntrypoint('runtime/src/server.ts', env);
     try {

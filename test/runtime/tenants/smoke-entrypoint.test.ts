@@ -3,7 +3,7 @@
  * as the cluster runs it: on an empty database the smoke client gets a token at once, a restart
  * finds it in place, and the secret never reaches the logs.
  */
-import { localKeysEnv } from '../helpers/local-keys-env';
+import { productionEnv } from '../helpers/production-env';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,18 +23,7 @@ test('a fresh database: the smoke client is provisioned at start, idempotently, 
   const pg = uniqueSchema();
   const secret = randomBytes(48).toString('base64url');
   const env = {
-    DATABASE_URL: TEST_PG_URL,
-    DATABASE_SCHEMA: pg.schema,
-    SIGNING_KEY_SOURCE: 'database',
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    // No AWS here: the local provider, asked for explicitly, with its key file.
-    ...localKeysEnv(),
-    CLIENT_SECRET_PEPPER: randomBytes(32).toString('base64'),
-    PLATFORM_ADMIN_CLIENT_SECRET: randomBytes(32).toString('base64url'),
-    AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-    ISSUER_BASE_URL: 'https://eu-central-1.test.id.acme.example.com',
-    HOST: '127.0.0.1',
-    PORT: '0',
+    ...productionEnv({ DATABASE_URL: TEST_PG_URL, DATABASE_SCHEMA: pg.schema, ISSUER_BASE_URL: 'https://eu-central-1.test.id.acme.example.com' }),
     SMOKE_TENANT: 'acme-retail',
     SMOKE_CLIENT_ID: 'smoke',
     SMOKE_CLIENT_SECRET: secret,
