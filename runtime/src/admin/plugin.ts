@@ -31,13 +31,11 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   app.addHook('onRoute', (route) => openApi.add(route));
 
   app.addHook('onRequest', async (request, reply) => {
-    // A malformed tenant id names no tenant: 404 before anything else, as before issue 13.
-    const tenant = (request.params as { tenant?: unknown } | undefined)?.tenant;
-    if (typeof tenant === 'string' && !isTenantId(tenant) && request.routeOptions.config.admin) {
-      await guard.onRequest(request, reply);
-      throw new TenantNotFound(tenant.slice(0, 64));
-    }
     await guard.onRequest(request, reply);
+    // A malformed tenant id names no tenant: a caller allowed this far is told so (404), before
+    // any validation or store sees the id.
+    const tenant = (request.params as { tenant?: unknown } | undefined)?.tenant;
+    if (typeof tenant === 'string' && !isTenantId(tenant) && request.routeOptions.config.admin) throw new TenantNotFound(tenant.slice(0, 64));
   });
 
   app.setErrorHandler(async (error: FastifyError | RuntimeError, request: FastifyRequest, reply: FastifyReply) => {

@@ -2,9 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminContext } from './admin-context';
 import { checkAssignment } from './client-routes';
 import { authoritiesSchema } from './schemas';
-import { TenantNotFound } from '../errors/resource-errors';
-import { UserNotFound } from '../errors/user-errors';
-import { isTenantId } from '../identifiers/tenant-id';
 import type { User } from '../users/user';
 import type { NewUser, UserChanges, UserDirectory } from '../users/user-directory';
 import { createUserSchema, findUserSchema, setPasswordSchema, updateUserSchema, userSchema } from './user-schemas';
@@ -12,16 +9,17 @@ import { createUserSchema, findUserSchema, setPasswordSchema, updateUserSchema, 
 type UserParams = { tenant: string; user: string };
 
 /**
- * /admin/tenants/:tenant/users: create, read, update, disable, delete, set password. Registered
- * inside the admin plugin, so its bearer check and error handler apply. Passwords are accepted,
- * never returned; audit lines carry the user id, never the username or a password.
+ * /admin/tenants/:tenant/users: create, find, read, update, disable, delete, set password, set
+ * authorities (`users:manage`). Registered inside the admin plugin, so its token check, authority
+ * guard (which also answers 404 for a malformed tenant id) and error handler apply. Passwords are
+ * accepted, never returned; audit events name the user by id only.
  */
 export function userRoutes(app: FastifyInstance, users: UserDirectory, ctx: Pick<AdminContext, 'guard'>): void {
   const admin = (action: string, targetParam?: string) => ({ admin: { authority: 'users:manage' as const, action, target: 'user' as const, targetParam } });
   const audit = (request: FastifyRequest) => (userId: string) => ctx.guard.event(request, 'success', userId);
 
   app.post<{ Params: { tenant: string }; Body: NewUser }>('/admin/tenants/:tenant/users', { schema: createUserSchema, config: admin('user.create') }, async (request, reply) => {
-    const tenant = checkedTenant(request.params.tenant);
+    const tenant = request.params.tenant;
     checkAssignment(request, tenant, request.body.authorities ?? []);
     const user = await users.create(tenant, request.body, audit(request));
     request.log.info({ event: 'user.created', tenant, user_id: user.id, with_password: request.body.password !== undefined }, 'user created');
@@ -29,7 +27,7 @@ export function userRoutes(app: FastifyInstance, users: UserDirectory, ctx: Pick
   });
 
   app.get<{ Params: { tenant: string }; Querystring: { username: string } }>('/admin/tenants/:tenant/users', { schema: findUserSchema, config: admin('user.find') }, async (request) => {
-    const tenant = checkedTenant(request.params.tenant);
+    const tenant = request.params.tenant;
     const user = await users.findByUsername(tenant, request.query.username);
     // The username searched for is personal data: the event names the user found, or no one.
     await ctx.guard.record(request, 'success', user?.id ?? null);
@@ -37,14 +35,14 @@ export function userRoutes(app: FastifyInstance, users: UserDirectory, ctx: Pick
   });
 
   app.get<{ Params: UserParams }>('/admin/tenants/:tenant/users/:user', { schema: userSchema, config: admin('user.read', 'user') }, async (request, reply) => {
-    const tenant = checkedUserTenant(request.params);
+    const tenant = request.params.tenant;
     const user = await users.get(tenant, request.params.user);
     await ctx.guard.record(request, 'success', user.id);
     return reply.header('cache-control', 'no-store').send(describeUser(user));
   });
 
   app.patch<{ Params: UserParams; Body: UserChanges }>('/admin/tenants/:tenant/users/:user', { schema: updateUserSchema, config: admin('user.update', 'user') }, async (request) => {
-    const tenant = checkedUserTenant(request.params);
+    const tenant = request.params.tenant;
     if (request.body.authorities !== undefined) checkAssignment(request, tenant, request.body.authorities);
     const user = await users.update(tenant, request.params.user, request.body, audit(request));
     request.log.info({ event: 'user.updated', tenant, user_id: user.id, fields: Object.keys(request.body) }, 'user updated');
@@ -52,21 +50,21 @@ export function userRoutes(app: FastifyInstance, users: UserDirectory, ctx: Pick
   });
 
   app.post<{ Params: UserParams }>('/admin/tenants/:tenant/users/:user/disable', { schema: userSchema, config: admin('user.disable', 'user') }, async (request) => {
-    const tenant = checkedUserTenant(request.params);
+    const tenant = request.params.tenant;
     const user = await users.disable(tenant, request.params.user, audit(request));
     request.log.info({ event: 'user.disabled', tenant, user_id: user.id }, 'user disabled');
     return describeUser(user);
   });
 
   app.put<{ Params: UserParams; Body: { password: string } }>('/admin/tenants/:tenant/users/:user/password', { schema: setPasswordSchema, config: admin('user.password_set', 'user') }, async (request, reply) => {
-    const tenant = checkedUserTenant(request.params);
+    const tenant = request.params.tenant;
     await users.setPassword(tenant, request.params.user, request.body.password, audit(request));
     request.log.info({ event: 'user.password_set', tenant, user_id: request.params.user }, 'user password set');
     return reply.code(204).send();
   });
 
   app.delete<{ Params: UserParams }>('/admin/tenants/:tenant/users/:user', { schema: userSchema, config: admin('user.delete', 'user') }, async (request, reply) => {
-    const tenant = checkedUserTenant(request.params);
+    const tenant = request.params.tenant;
     await users.delete(tenant, request.params.user, audit(request));
     request.log.info({ event: 'user.deleted', tenant, user_id: request.params.user }, 'user deleted');
     return reply.code(204).send();
@@ -76,22 +74,11 @@ export function userRoutes(app: FastifyInstance, users: UserDirectory, ctx: Pick
     '/admin/tenants/:tenant/users/:user/authorities',
     { schema: { ...userSchema, body: authoritiesSchema }, config: admin('user.authorities_update', 'user') },
     async (request) => {
-      const tenant = checkedUserTenant(request.params);
+      const tenant = request.params.tenant;
       checkAssignment(request, tenant, request.body.authorities);
       return describeUser(await users.update(tenant, request.params.user, { authorities: request.body.authorities }, audit(request)));
     },
   );
-}
-
-function checkedTenant(tenant: string): string {
-  if (!isTenantId(tenant)) throw new TenantNotFound(tenant);
-  return tenant;
-}
-
-/** An invalid tenant id cannot hold the user: answered as the user not being there. */
-function checkedUserTenant(params: UserParams): string {
-  if (!isTenantId(params.tenant)) throw new UserNotFound(params.user);
-  return params.tenant;
 }
 
 /** What the admin API shows of a user: never a password or its hash. */
