@@ -30,8 +30,13 @@ export function developmentState(dir: string): DevelopmentState {
     chmodSync(file, 0o600);
     raw = JSON.stringify(state);
   }
-  const parsed = JSON.parse(raw) as { platformAdminClientSecret?: unknown; clientSecretPepper?: unknown };
-  if (typeof parsed.platformAdminClientSecret !== 'string' || typeof parsed.clientSecretPepper !== 'string') {
+  let parsed: { platformAdminClientSecret?: unknown; clientSecretPepper?: unknown } | null;
+  try {
+    parsed = JSON.parse(raw) as typeof parsed;
+  } catch {
+    parsed = null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof parsed.platformAdminClientSecret !== 'string' || typeof parsed.clientSecretPepper !== 'string') {
     throw new ConfigError('BRANDSTACK_STATE_DIR', `${file} is not a development state file (platformAdminClientSecret, clientSecretPepper); remove it to start afresh.`);
   }
   return { platformAdminClientSecret: parsed.platformAdminClientSecret, clientSecretPepper: Buffer.from(parsed.clientSecretPepper, 'base64') };

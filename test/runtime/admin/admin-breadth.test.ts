@@ -137,6 +137,25 @@ describe.each(STORE_KINDS)('admin API breadth with the %s store', (kind) => {
     expect((await h.admin('GET', '/admin/tenants/hooli')).status).toBe(404);
   });
 
+  test.each([
+    ['GET', '/admin/tenants?limit=0', undefined, 'limit'],
+    ['GET', '/admin/tenants?limit=abc', undefined, 'limit'],
+    ['GET', `/admin/tenants/acme/clients?after=${'x'.repeat(200)}`, undefined, 'after'],
+    ['GET', '/admin/tenants/acme/clients?sort=name', undefined, 'sort'],
+    ['PUT', '/admin/tenants/acme/clients/orders-svc/authorities', { authorities: ['has space'] }, 'authorities'],
+    ['PUT', '/admin/tenants/acme/clients/orders-svc/authorities', { authorities: [], extra: 1 }, 'extra'],
+    ['POST', '/admin/tenants/acme/customer-move', { customer: 'other', batch: 0 }, 'batch'],
+    ['POST', '/admin/tenants/acme/customer-move', {}, 'customer'],
+    ['POST', `/admin/tenants/acme/keys/${'A'.repeat(42)}/revoke`, undefined, 'kid'],
+  ])('%s %s with a bad parameter: 400 naming %s, and nothing changes', async (method, path, body, named) => {
+    const before = (await h.admin('GET', '/admin/tenants/acme')).json;
+    const response = await h.admin(method, path, body);
+    expect(response.status).toBe(400);
+    expect(response.json.error).toBe('invalid_request');
+    expect(response.json.error_description).toContain(named);
+    expect((await h.admin('GET', '/admin/tenants/acme')).json).toEqual(before);
+  });
+
   test('/admin/openapi.json documents every route with the schemas Fastify validates with', async () => {
     const document = (await h.request('GET', '/admin/openapi.json')).json;
     expect(document.openapi).toBe('3.1.0');
